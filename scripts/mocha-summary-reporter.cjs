@@ -9,7 +9,10 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once('end', () => {
       const { passes, failures, pending } = runner.stats;
       if (process.env.SB_TEST_STATS) {
-        appendFileSync(process.env.SB_TEST_STATS, JSON.stringify({ passes, failures, pending }) + '\n');
+        appendFileSync(
+          process.env.SB_TEST_STATS,
+          JSON.stringify({ passes, failures, pending }) + '\n',
+        );
       }
     });
   }

@@ -31,13 +31,14 @@ export class ScopedClock implements Clock {
     return this.clock.now();
   }
   setTimeout(fn: () => void, ms: number): Disposable {
-    let tracked: Disposable | undefined;
+    // Once fired, the timer leaves the plugin's disposables so they don't grow without bound.
+    const slot: { tracked?: Disposable } = {};
     const timer = this.clock.setTimeout(() => {
-      tracked?.dispose();
+      slot.tracked?.dispose();
       fn();
     }, ms);
-    tracked = this.owner.add(timer);
-    return tracked;
+    slot.tracked = this.owner.add(timer);
+    return slot.tracked;
   }
   setInterval(fn: () => void, ms: number): Disposable {
     return this.owner.add(this.clock.setInterval(fn, ms));

@@ -44,10 +44,18 @@ export const configSchema = {
         poolMax: { type: 'integer', minimum: 1, maximum: 200 },
       },
     },
-    plugins: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [] },
+    plugins: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      default: [],
+    },
     pluginDirs: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['plugins'] },
     adminToken: { type: 'string', minLength: 24 },
-    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    logLevel: {
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
     http: {
       type: 'object',
       additionalProperties: false,
@@ -102,17 +110,24 @@ export function resolveConfig(
 }
 
 /** Reads a JSON config file (optional when it is the default path) and resolves it. */
-export function loadConfigFile(path: string, options: { required: boolean; env?: NodeJS.ProcessEnv }): KernelConfig {
+export function loadConfigFile(
+  path: string,
+  options: { required: boolean; env?: NodeJS.ProcessEnv },
+): KernelConfig {
   const file = resolve(path);
   let raw: unknown = {};
   if (existsSync(file)) {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new ConfigError(`Config file ${file} is not valid JSON: ${(error as Error).message}. Fix the syntax.`);
+      throw new ConfigError(
+        `Config file ${file} is not valid JSON: ${(error as Error).message}. Fix the syntax.`,
+      );
     }
   } else if (options.required) {
-    throw new ConfigError(`Config file ${file} does not exist. Create it or drop --config to use defaults.`);
+    throw new ConfigError(
+      `Config file ${file} does not exist. Create it or drop --config to use defaults.`,
+    );
   }
   return resolveConfig(raw, { baseDir: dirname(file), env: options.env, source: file });
 }

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 
 export { Kernel, CORE_MIGRATIONS, type KernelOptions } from './kernel.js';
-export { resolveConfig, loadConfigFile, configSchema, ConfigError, type KernelConfig } from './config.js';
+export {
+  resolveConfig,
+  loadConfigFile,
+  configSchema,
+  ConfigError,
+  type KernelConfig,
+} from './config.js';
 export { createLogger, type LogLevel } from './logger.js';
 export { SystemClock } from './clock.js';
 export { HookCatalogue } from './hooks/hook-catalogue.js';
@@ -11,6 +17,17 @@ export { FaultTracker, HookTapError, type FaultStats } from './hooks/fault-track
 export { PluginHost, type PluginInfo, type PluginState } from './plugins/plugin-host.js';
 export { PluginLoadError, formatProblem, type PluginProblem } from './plugins/plugin-problem.js';
 export { manifestSchema } from './plugins/manifest-validator.js';
-export { openDatabase, DatabaseSafetyError, type DatabaseConfig, type Database } from './storage/database.js';
-export { migrateLatest, pendingMigrations, rollbackAll, tablePrefix, migrationTable } from './storage/migrator.js';
+export {
+  openDatabase,
+  DatabaseSafetyError,
+  type DatabaseConfig,
+  type Database,
+} from './storage/database.js';
+export {
+  migrateLatest,
+  pendingMigrations,
+  rollbackAll,
+  tablePrefix,
+  migrationTable,
+} from './storage/migrator.js';
 export { SchemaValidator, type Problem } from './validation.js';

@@ -76,7 +76,8 @@ export class Kernel {
   get url(): string {
     const address = this.server?.address() as AddressInfo | null;
     if (!address) throw new Error('Kernel not listening.');
-    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+    const host =
+      address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
     return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
@@ -97,7 +98,10 @@ export class Kernel {
     });
     host.load(config.plugins, { baseDir: config.baseDir, pluginDirs: config.pluginDirs });
     this.database = await openDatabase(
-      { ...config.database, filename: config.database.filename ?? `${config.baseDir}/data/switchboard.sqlite` },
+      {
+        ...config.database,
+        filename: config.database.filename ?? `${config.baseDir}/data/switchboard.sqlite`,
+      },
       this.logger,
     );
     host.attachDatabase(this.database.knex, this.database.dialect);
@@ -143,7 +147,10 @@ export class Kernel {
       this.server!.once('error', reject);
       this.server!.listen(config.port, config.host, () => resolve());
     });
-    this.logger.info({ url: this.url, plugins: this.host.list().map((p) => `${p.id}:${p.state}`) }, 'switchboard listening');
+    this.logger.info(
+      { url: this.url, plugins: this.host.list().map((p) => `${p.id}:${p.state}`) },
+      'switchboard listening',
+    );
   }
 
   /** Stops listening, stops plugins in reverse order, closes the database. Safe to call twice. */

@@ -5,7 +5,10 @@ import type { Logger } from '@switchboard/sdk';
 export type LogLevel = Level | 'silent';
 
 /** Creates the kernel's root logger (JSON lines on stdout). Plugins get `child({ plugin })`. */
-export function createLogger(level: LogLevel = 'info', destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  destination?: NodeJS.WritableStream,
+): Logger {
   const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
   return (destination ? pino(options, destination) : pino(options)) as unknown as Logger;
 }

@@ -121,7 +121,11 @@ export interface ChatRequest {
 /** What a `session.chatRequested` tap may answer instead of letting the chat start. @public */
 export type ChatRequestDecision =
   | { readonly action: 'refuse'; readonly reason: string }
-  | { readonly action: 'divert'; readonly to: 'offline-message' | 'ticket'; readonly message?: string };
+  | {
+      readonly action: 'divert';
+      readonly to: 'offline-message' | 'ticket';
+      readonly message?: string;
+    };
 
 /** A queued chat waiting for an agent, as routing plugins see it. @public */
 export interface RoutingRequest {

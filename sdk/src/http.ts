@@ -23,7 +23,9 @@ export function requirePermission(permission: string): Middleware {
     const principal = koaCtx.state.principal as Principal | null | undefined;
     if (!principal) throw new UnauthorizedError();
     if (!hasPermission(principal, permission)) {
-      throw new ForbiddenError(`This needs the "${permission}" permission.`, 'AUTH_FORBIDDEN', { permission });
+      throw new ForbiddenError(`This needs the "${permission}" permission.`, 'AUTH_FORBIDDEN', {
+        permission,
+      });
     }
     await next();
   };
@@ -36,7 +38,8 @@ export function requirePermission(permission: string): Middleware {
  */
 export function tenantOf(principal: Principal, requested?: string | null): string {
   if (principal.kind === 'system') {
-    if (!requested) throw new ForbiddenError('Name the tenant: add ?tenant=<id>.', 'TENANT_REQUIRED');
+    if (!requested)
+      throw new ForbiddenError('Name the tenant: add ?tenant=<id>.', 'TENANT_REQUIRED');
     return requested;
   }
   return principal.tenantId;

@@ -37,7 +37,10 @@ export interface VisitorPrincipal {
 export const ALL_PERMISSIONS = '*';
 
 /** True when `principal` holds `permission` (or the wildcard). @public */
-export function hasPermission(principal: Principal | null | undefined, permission: string): boolean {
+export function hasPermission(
+  principal: Principal | null | undefined,
+  permission: string,
+): boolean {
   if (!principal) return false;
   return principal.permissions.has(ALL_PERMISSIONS) || principal.permissions.has(permission);
 }

@@ -27,6 +27,8 @@ program
   .command('new <id>')
   .description('scaffold a plugin package that builds and passes its own test')
   .option('-d, --dir <folder>', 'parent folder of the new package', 'plugins')
-  .action((id: string, options: { dir: string }) => runCommand('plugin-new', { ...program.opts(), ...options, id }));
+  .action((id: string, options: { dir: string }) =>
+    runCommand('plugin-new', { ...program.opts(), ...options, id }),
+  );
 
 await program.parseAsync(process.argv);

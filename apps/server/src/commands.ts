@@ -23,7 +23,9 @@ export async function runCommand(name: string, options: CommandOptions): Promise
         return await listPlugins(load(options));
       case 'plugin-new': {
         const dir = scaffoldPlugin(options.id!, options.dir ?? 'plugins');
-        console.log(`Created plugin "${options.id}" in ${dir}.\nNext: cd ${dir} && npm install && npm run build && npm test`);
+        console.log(
+          `Created plugin "${options.id}" in ${dir}.\nNext: cd ${dir} && npm install && npm run build && npm test`,
+        );
         return;
       }
     }
@@ -55,7 +57,9 @@ async function start(config: KernelConfig): Promise<void> {
   }
   console.log(`Switchboard is listening on ${kernel.url} (health: ${kernel.url}/api/v1/health)`);
   if (!config.adminToken) {
-    console.log('No SWITCHBOARD_ADMIN_TOKEN is set: admin routes refuse every caller until you set one (24+ characters).');
+    console.log(
+      'No SWITCHBOARD_ADMIN_TOKEN is set: admin routes refuse every caller until you set one (24+ characters).',
+    );
   }
 }
 
@@ -77,7 +81,8 @@ async function listPlugins(config: KernelConfig): Promise<void> {
     await kernel.prepare();
     const rows = kernel.host.list();
     if (rows.length === 0) console.log('No plugins configured.');
-    for (const p of rows) console.log(`${p.id.padEnd(24)} ${p.version.padEnd(10)} ${p.packageName}`);
+    for (const p of rows)
+      console.log(`${p.id.padEnd(24)} ${p.version.padEnd(10)} ${p.packageName}`);
     console.log(`${rows.length} plugin(s) valid.`);
   } finally {
     await kernel.stop();

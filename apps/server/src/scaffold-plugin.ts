@@ -6,11 +6,15 @@ const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Writes a new plugin package at `<parent>/<id>`; returns its folder. */
 export function scaffoldPlugin(id: string, parent: string): string {
   if (!ID.test(id) || id.length > 40) {
-    throw new Error(`"${id}" is not a valid plugin id. Use kebab-case letters and digits, e.g. "visitor-notes".`);
+    throw new Error(
+      `"${id}" is not a valid plugin id. Use kebab-case letters and digits, e.g. "visitor-notes".`,
+    );
   }
   const dir = resolve(parent, id);
-  if (existsSync(dir)) throw new Error(`${dir} already exists. Pick another id or remove the folder.`);
-  for (const sub of ['src/server', 'migrations', 'test']) mkdirSync(join(dir, sub), { recursive: true });
+  if (existsSync(dir))
+    throw new Error(`${dir} already exists. Pick another id or remove the folder.`);
+  for (const sub of ['src/server', 'migrations', 'test'])
+    mkdirSync(join(dir, sub), { recursive: true });
   for (const [file, text] of Object.entries(templates(id))) writeFileSync(join(dir, file), text);
   return dir;
 }
@@ -66,7 +70,13 @@ function templates(id: string): Record<string, string> {
       },
       include: ['src'],
     }),
-    '.mocharc.json': json({ 'node-option': ['import=tsx'], extension: ['ts'], spec: ['test/**/*.test.ts'], timeout: 20000, exit: true }),
+    '.mocharc.json': json({
+      'node-option': ['import=tsx'],
+      extension: ['ts'],
+      spec: ['test/**/*.test.ts'],
+      timeout: 20000,
+      exit: true,
+    }),
     'README.md': `# ${id}\n\nA Switchboard plugin. It counts conversations started per tenant in \`${table}\` and serves\n\`GET /api/v1/plugins/${id}/count?tenant=<id>\`.\n\n- Build: \`npm run build\`\n- Test: \`npm test\` (boots a real kernel with \`createTestKernel\`)\n`,
     [`migrations/20260101000000_create_${table}.js`]: `// @ts-check\n/** @param {import('knex').Knex} knex */\nexport async function up(knex) {\n  await knex.schema.createTable('${table}', (t) => {\n    t.increments('id');\n    t.string('tenant_id', 64).notNullable().index();\n    t.string('conversation_id', 64).notNullable();\n    t.bigInteger('created_at').notNullable();\n  });\n}\n\n/** @param {import('knex').Knex} knex */\nexport async function down(knex) {\n  await knex.schema.dropTable('${table}');\n}\n`,
     'src/server/index.ts': `import { definePlugin, requirePermission, tenantOf, type Principal } from '@switchboard/sdk';

@@ -116,13 +116,11 @@ export class GuardedHook<TArgs extends unknown[] = unknown[], TResult = unknown>
   private build(): RawHook {
     // tapable's typings want literal tuples of names; ours are computed.
     const names = [...this.argNames] as any;
-    const raw = (
-      this.kind === 'series'
-        ? new AsyncSeriesHook(names)
-        : this.kind === 'bail'
-          ? new AsyncSeriesBailHook(names)
-          : new AsyncSeriesWaterfallHook(names)
-    ) as unknown as RawHook;
+    const raw = (this.kind === 'series'
+      ? new AsyncSeriesHook(names)
+      : this.kind === 'bail'
+        ? new AsyncSeriesBailHook(names)
+        : new AsyncSeriesWaterfallHook(names)) as unknown as RawHook;
     for (const record of this.records) {
       record.guarded ??= this.guard(record);
       raw.tapPromise({ name: record.pluginId, stage: record.stage }, record.guarded);

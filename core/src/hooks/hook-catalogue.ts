@@ -32,9 +32,15 @@ export class HookCatalogue {
       Object.freeze(
         Object.fromEntries(
           Object.entries(calls).map(([key, hook]) => {
-            if (hook instanceof GuardedHook) return [key, Object.freeze(hook.facade(pluginId, track))];
+            if (hook instanceof GuardedHook)
+              return [key, Object.freeze(hook.facade(pluginId, track))];
             if (hook instanceof KeyedGuardedHooks) {
-              return [key, Object.freeze({ for: (k: string) => Object.freeze(hook.for(k).facade(pluginId, track)) })];
+              return [
+                key,
+                Object.freeze({
+                  for: (k: string) => Object.freeze(hook.for(k).facade(pluginId, track)),
+                }),
+              ];
             }
             throw new Error(`Unknown hook kind at ${key}`);
           }),
@@ -50,7 +56,11 @@ export class HookCatalogue {
   /** Looks a hook up by its full name (`session.conversationStarted`), for activation events. */
   find(name: string): GuardedHook | undefined {
     const [groupName, hookName] = name.split('.');
-    const groups: Record<string, object> = { session: this.session, routing: this.routing, ui: this.ui };
+    const groups: Record<string, object> = {
+      session: this.session,
+      routing: this.routing,
+      ui: this.ui,
+    };
     const hook = (groups[groupName ?? ''] as Record<string, unknown> | undefined)?.[hookName ?? ''];
     return hook instanceof GuardedHook ? (hook as GuardedHook) : undefined;
   }

@@ -23,7 +23,13 @@ export function createRoutingHooks(env: GuardEnv): RoutingHookCalls {
   const { NOTIFY, ROUTE, DECIDE } = HookBudget;
   return Object.freeze({
     enqueue: new GuardedHook('routing.enqueue', 'series', ['request'], NOTIFY, env),
-    candidates: new GuardedHook('routing.candidates', 'waterfall', ['candidates', 'request'], ROUTE, env),
+    candidates: new GuardedHook(
+      'routing.candidates',
+      'waterfall',
+      ['candidates', 'request'],
+      ROUTE,
+      env,
+    ),
     select: new GuardedHook('routing.select', 'bail', ['candidates', 'request'], ROUTE, env),
     assigned: new GuardedHook('routing.assigned', 'series', ['assignment'], NOTIFY, env),
     requeued: new GuardedHook('routing.requeued', 'series', ['request', 'reason'], NOTIFY, env),

@@ -1,6 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { ALL_PERMISSIONS, UnauthorizedError, type Principal, type SystemPrincipal } from '@switchboard/sdk';
+import {
+  ALL_PERMISSIONS,
+  UnauthorizedError,
+  type Principal,
+  type SystemPrincipal,
+} from '@switchboard/sdk';
 
 /**
  * Turns a bearer token into a principal, or answers null when the token is not its kind.
@@ -47,7 +52,10 @@ export function authMiddleware(resolvers: readonly PrincipalResolver[]): Middlew
         if (principal) break;
       }
       if (!principal) {
-        throw new UnauthorizedError('The bearer token is unknown or expired; sign in again.', 'AUTH_TOKEN_INVALID');
+        throw new UnauthorizedError(
+          'The bearer token is unknown or expired; sign in again.',
+          'AUTH_TOKEN_INVALID',
+        );
       }
     }
     ctx.state.principal = principal;

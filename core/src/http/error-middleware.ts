@@ -41,13 +41,24 @@ export function errorMiddleware(logger: Logger): Middleware {
     } catch (error) {
       if (isSwitchboardError(error)) {
         if (error.status === 429) {
-          const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+          const retry = (error.details as { retryAfterSeconds?: number } | undefined)
+            ?.retryAfterSeconds;
           if (retry) ctx.set('Retry-After', String(retry));
         }
-        send(ctx, error.status, { code: error.code, message: error.message, details: error.details, requestId });
+        send(ctx, error.status, {
+          code: error.code,
+          message: error.message,
+          details: error.details,
+          requestId,
+        });
         return;
       }
-      const e = error as { status?: number; statusCode?: number; expose?: boolean; message?: string };
+      const e = error as {
+        status?: number;
+        statusCode?: number;
+        expose?: boolean;
+        message?: string;
+      };
       const status = e.status ?? e.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         send(ctx, status, {
@@ -74,7 +85,9 @@ function send(
 ): void {
   ctx.status = status;
   ctx.type = 'application/json';
-  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: error.requestId } };
+  const body: ErrorBody = {
+    error: { code: error.code, message: error.message, requestId: error.requestId },
+  };
   if (error.details !== undefined) body.error.details = error.details;
   ctx.body = body;
 }

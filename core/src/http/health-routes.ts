@@ -12,7 +12,12 @@ export function healthRoutes(knex: Knex, version: string, startedAt: number): Ro
       database = 'unavailable';
     }
     ctx.status = database === 'ok' ? 200 : 503;
-    ctx.body = { status: database === 'ok' ? 'ok' : 'degraded', version, database, uptimeMs: Date.now() - startedAt };
+    ctx.body = {
+      status: database === 'ok' ? 'ok' : 'degraded',
+      version,
+      database,
+      uptimeMs: Date.now() - startedAt,
+    };
   });
   return router;
 }

@@ -38,7 +38,11 @@ export function jsonBody(limits: BodyLimits): Middleware {
       text = await getRawBody(ctx.req, { limit: limits.maxBytes, encoding: 'utf8' });
     } catch (error) {
       if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(limits);
-      throw new InputError('The request body could not be read.', undefined, 'REQUEST_BODY_UNREADABLE');
+      throw new InputError(
+        'The request body could not be read.',
+        undefined,
+        'REQUEST_BODY_UNREADABLE',
+      );
     }
     let value: unknown;
     try {
@@ -52,7 +56,11 @@ export function jsonBody(limits: BodyLimits): Middleware {
           'REQUEST_FORBIDDEN_KEY',
         );
       }
-      throw new InputError(`The body is not valid JSON: ${message}.`, undefined, 'REQUEST_MALFORMED_JSON');
+      throw new InputError(
+        `The body is not valid JSON: ${message}.`,
+        undefined,
+        'REQUEST_MALFORMED_JSON',
+      );
     }
     if (depthOf(value, limits.maxDepth) > limits.maxDepth) {
       throw new InputError(

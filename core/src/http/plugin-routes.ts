@@ -14,7 +14,8 @@ const STATE_BODY = {
 export function pluginRoutes(host: PluginHost, validator: SchemaValidator): Router {
   const router = new Router({ prefix: '/api/v1/plugins' });
   const known = (id: string) => {
-    if (!host.has(id)) throw new NotFoundError(`No plugin "${id}" is configured.`, 'PLUGIN_NOT_FOUND');
+    if (!host.has(id))
+      throw new NotFoundError(`No plugin "${id}" is configured.`, 'PLUGIN_NOT_FOUND');
     return id;
   };
 
@@ -31,22 +32,37 @@ export function pluginRoutes(host: PluginHost, validator: SchemaValidator): Rout
     const body = validator.validate<{ enabled: boolean }>(STATE_BODY, ctx.request.body);
     const principal = ctx.state.principal as Principal;
     const info = await host.setEnabled(id, body.enabled);
-    await host.persistEnabled(id, body.enabled, principal.kind === 'user' ? principal.userId : principal.kind);
+    await host.persistEnabled(
+      id,
+      body.enabled,
+      principal.kind === 'user' ? principal.userId : principal.kind,
+    );
     ctx.body = info;
   });
 
   router.get('/:id/settings', requirePermission('plugins.settings'), async (ctx) => {
     const id = known(ctx.params.id!);
-    const tenant = tenantOf(ctx.state.principal as Principal, ctx.query.tenant as string | undefined);
+    const tenant = tenantOf(
+      ctx.state.principal as Principal,
+      ctx.query.tenant as string | undefined,
+    );
     const { settings, schema } = host.settingsOf(id);
     ctx.body = { plugin: id, tenant, schema, value: await settings.get(tenant) };
   });
 
   router.put('/:id/settings', requirePermission('plugins.settings'), async (ctx) => {
     const id = known(ctx.params.id!);
-    const tenant = tenantOf(ctx.state.principal as Principal, ctx.query.tenant as string | undefined);
+    const tenant = tenantOf(
+      ctx.state.principal as Principal,
+      ctx.query.tenant as string | undefined,
+    );
     const { settings, schema } = host.settingsOf(id);
-    ctx.body = { plugin: id, tenant, schema, value: await settings.set(tenant, ctx.request.body ?? {}) };
+    ctx.body = {
+      plugin: id,
+      tenant,
+      schema,
+      value: await settings.set(tenant, ctx.request.body ?? {}),
+    };
   });
 
   return router;

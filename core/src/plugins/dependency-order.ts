@@ -10,7 +10,10 @@ export interface Node {
  * Orders plugins so each comes after its dependencies, keeping config order otherwise. Reports
  * unknown dependencies and every cycle (as a path), naming the plugins and the fix.
  */
-export function orderByDependencies(nodes: readonly Node[]): { order: string[]; problems: PluginProblem[] } {
+export function orderByDependencies(nodes: readonly Node[]): {
+  order: string[];
+  problems: PluginProblem[];
+} {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const problems: PluginProblem[] = [];
   for (const node of nodes) {

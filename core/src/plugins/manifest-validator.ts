@@ -36,7 +36,8 @@ export function validatePluginPackage(
 ): { plugin?: ValidPlugin; problems: PluginProblem[] } {
   const pkg = source.packageJson;
   const manifestId = (pkg.switchboard as { id?: unknown } | undefined)?.id;
-  const who = typeof manifestId === 'string' && manifestId ? manifestId : String(pkg.name ?? source.entry);
+  const who =
+    typeof manifestId === 'string' && manifestId ? manifestId : String(pkg.name ?? source.entry);
   const problems: PluginProblem[] = [];
   const add = (message: string, fix: string) => problems.push({ plugin: who, message, fix });
 
@@ -79,11 +80,17 @@ export function validatePluginPackage(
   }
   const main = String(pkg.main);
   if (!existsSync(join(source.dir, main))) {
-    add(`entry file ${main} does not exist in ${source.dir}.`, 'build the plugin (npm run build) or correct "main".');
+    add(
+      `entry file ${main} does not exist in ${source.dir}.`,
+      'build the plugin (npm run build) or correct "main".',
+    );
   }
   const migrations = manifest.contributes?.migrations;
   if (migrations && !existsSync(join(source.dir, migrations))) {
-    add(`migrations folder ${migrations} does not exist.`, 'create it or correct contributes.migrations.');
+    add(
+      `migrations folder ${migrations} does not exist.`,
+      'create it or correct contributes.migrations.',
+    );
   }
   for (const slot of manifest.contributes?.slots ?? []) {
     if (!existsSync(join(source.dir, slot.module))) {

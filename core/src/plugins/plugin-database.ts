@@ -3,7 +3,11 @@ import type { PluginDatabase } from '@switchboard/sdk';
 import { tablePrefix } from '../storage/migrator.js';
 
 /** The database as one plugin sees it: the shared knex plus its own table prefix. */
-export function createPluginDatabase(knex: Knex, dialect: 'sqlite' | 'postgres', pluginId: string): PluginDatabase {
+export function createPluginDatabase(
+  knex: Knex,
+  dialect: 'sqlite' | 'postgres',
+  pluginId: string,
+): PluginDatabase {
   const prefix = tablePrefix(pluginId);
   return Object.freeze({
     knex,

@@ -121,7 +121,16 @@ export class PluginHost {
     if (problems.length > 0) throw new PluginLoadError(problems);
     this.records = ordered.order.map((id) => {
       const plugin = seen.get(id)!;
-      return { plugin, id, state: 'inactive', reason: null, disabledBy: null, definition: null, runtime: null, routes: null };
+      return {
+        plugin,
+        id,
+        state: 'inactive',
+        reason: null,
+        disabledBy: null,
+        definition: null,
+        runtime: null,
+        routes: null,
+      };
     });
     this.byId.clear();
     for (const r of this.records) this.byId.set(r.id, r);
@@ -131,7 +140,10 @@ export class PluginHost {
   migrationSets(): MigrationSet[] {
     return this.records
       .filter((r) => r.plugin.manifest.contributes?.migrations)
-      .map((r) => ({ owner: r.id, directory: join(r.plugin.source.dir, r.plugin.manifest.contributes!.migrations!) }));
+      .map((r) => ({
+        owner: r.id,
+        directory: join(r.plugin.source.dir, r.plugin.manifest.contributes!.migrations!),
+      }));
   }
 
   /** Activates every enabled startup plugin in dependency order; arms lazy activation for the rest. */
@@ -154,7 +166,8 @@ export class PluginHost {
   stopAll(): Promise<void> {
     return this.serial(async () => {
       for (const record of [...this.records].reverse()) {
-        if (record.state === 'active') await this.deactivateNow(record, 'inactive', 'server stopped', null);
+        if (record.state === 'active')
+          await this.deactivateNow(record, 'inactive', 'server stopped', null);
       }
     });
   }
@@ -219,7 +232,8 @@ export class PluginHost {
   /** Settings of a plugin, through its live context when active so its listeners hear changes. */
   settingsOf(id: string): { settings: PluginSettings; schema: object | null } {
     const record = this.require(id);
-    const schema = (record.plugin.manifest.contributes?.configuration as object | undefined) ?? null;
+    const schema =
+      (record.plugin.manifest.contributes?.configuration as object | undefined) ?? null;
     const settings =
       record.runtime?.ctx.settings ??
       new PluginSettingsStore(this.knex, this.deps.validator, id, schema ?? undefined);
@@ -254,7 +268,9 @@ export class PluginHost {
 
   /** Ids an administrator disabled (kept in the database, so restarts and other processes agree). */
   async loadDisabled(): Promise<Set<string>> {
-    const rows = (await this.knex('core_plugin_states').where({ enabled: false }).select('plugin_id')) as {
+    const rows = (await this.knex('core_plugin_states')
+      .where({ enabled: false })
+      .select('plugin_id')) as {
       plugin_id: string;
     }[];
     return new Set(rows.map((r) => r.plugin_id));
@@ -318,7 +334,11 @@ export class PluginHost {
       dependencies: m.dependencies ?? [],
       activationEvents: m.activationEvents ?? [STARTUP],
       permissions: m.contributes?.permissions ?? [],
-      slots: (m.contributes?.slots ?? []).map((s) => ({ slot: s.slot, element: s.element, order: s.order ?? 100 })),
+      slots: (m.contributes?.slots ?? []).map((s) => ({
+        slot: s.slot,
+        element: s.element,
+        order: s.order ?? 100,
+      })),
       hasSettings: Boolean(m.contributes?.configuration),
       faults: this.deps.faults.statsOf(r.id),
     };
@@ -418,7 +438,12 @@ export class PluginHost {
       .reverse();
     for (const dependant of dependants) {
       if (dependant.state === 'active' || dependant.state === 'inactive') {
-        await this.deactivateNow(dependant, 'disabled', `dependency "${record.id}" is ${state}`, 'dependency');
+        await this.deactivateNow(
+          dependant,
+          'disabled',
+          `dependency "${record.id}" is ${state}`,
+          'dependency',
+        );
       }
     }
     await this.deactivateNow(record, state, reason, by);
@@ -446,7 +471,12 @@ export class PluginHost {
     this.deps.logger.info({ plugin: record.id, state, reason }, 'plugin deactivated');
   }
 
-  private setState(record: PluginRecord, state: PluginState, reason: string | null, by: 'admin' | 'dependency' | null) {
+  private setState(
+    record: PluginRecord,
+    state: PluginState,
+    reason: string | null,
+    by: 'admin' | 'dependency' | null,
+  ) {
     record.state = state;
     record.reason = reason;
     record.disabledBy = state === 'disabled' ? by : null;
@@ -456,7 +486,8 @@ export class PluginHost {
     const file = join(record.plugin.source.dir, record.plugin.main);
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const camel = record.id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    const definition = (mod.default ?? mod[`${camel}Plugin`] ?? mod.plugin) as PluginDefinition | undefined;
+    const definition = (mod.default ?? mod[`${camel}Plugin`] ?? mod.plugin) as
+      PluginDefinition | undefined;
     if (!definition || typeof definition.setup !== 'function') {
       throw new Error(
         `${record.plugin.main} exports no plugin definition. Fix: export default definePlugin({ setup(ctx) { … } }) ` +
@@ -480,7 +511,9 @@ export class PluginHost {
         }),
       ]);
     } catch (error) {
-      throw new Error(`Plugin "${record.id}" ${phase}() failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(`Plugin "${record.id}" ${phase}() failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
     }

@@ -31,14 +31,21 @@ export class PluginSettingsStore<T = Record<string, unknown>> implements PluginS
 
   async set(tenantId: string, value: unknown): Promise<T> {
     const copy = structuredClone(value);
-    const valid = this.validator.validate<T>(this.schema, copy, `settings for plugin "${this.pluginId}"`);
+    const valid = this.validator.validate<T>(
+      this.schema,
+      copy,
+      `settings for plugin "${this.pluginId}"`,
+    );
     const row = {
       tenant_id: tenantId,
       plugin_id: this.pluginId,
       value: JSON.stringify(valid),
       updated_at: Date.now(),
     };
-    await this.knex(TABLE).insert(row).onConflict(['tenant_id', 'plugin_id']).merge(['value', 'updated_at']);
+    await this.knex(TABLE)
+      .insert(row)
+      .onConflict(['tenant_id', 'plugin_id'])
+      .merge(['value', 'updated_at']);
     for (const listener of [...this.listeners]) listener(tenantId, valid);
     return valid;
   }

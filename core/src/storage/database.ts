@@ -54,7 +54,10 @@ async function openSqlite(config: DatabaseConfig, logger: Logger): Promise<Datab
       min: 1,
       max: 1,
       idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(
+        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+        done: (err: Error | null, conn: unknown) => void,
+      ) {
         conn.exec(
           `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ${synchronous}; PRAGMA busy_timeout = 5000;`,
           (err) => done(err, conn),
@@ -67,13 +70,17 @@ async function openSqlite(config: DatabaseConfig, logger: Logger): Promise<Datab
   const sync = Number(await pragma(knex, 'synchronous'));
   const problems: string[] = [];
   if (!(journal === 'wal' || (inMemory && journal === 'memory'))) {
-    problems.push(`journal_mode is "${journal}", expected "wal" (is the file on a filesystem that supports WAL?)`);
+    problems.push(
+      `journal_mode is "${journal}", expected "wal" (is the file on a filesystem that supports WAL?)`,
+    );
   }
   if (foreignKeys !== 1) problems.push('foreign_keys is off, expected on');
   if (sync < 1) problems.push('synchronous is OFF; set database.synchronous to "normal" or "full"');
   if (problems.length > 0) {
     await knex.destroy();
-    throw new DatabaseSafetyError(`sqlite database ${filename} is not safe to use: ${problems.join('; ')}.`);
+    throw new DatabaseSafetyError(
+      `sqlite database ${filename} is not safe to use: ${problems.join('; ')}.`,
+    );
   }
   logger.debug({ filename, journal, synchronous: sync }, 'sqlite database open');
   return { knex, dialect: 'sqlite', close: () => knex.destroy() };
@@ -88,7 +95,9 @@ async function pragma(knex: Knex, name: string): Promise<unknown> {
 async function openPostgres(config: DatabaseConfig, logger: Logger): Promise<Database> {
   const schema = config.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new DatabaseSafetyError(`database.schema "${schema}" is not a valid schema name (use [a-z0-9_]).`);
+    throw new DatabaseSafetyError(
+      `database.schema "${schema}" is not a valid schema name (use [a-z0-9_]).`,
+    );
   }
   const knex = knexFactory({
     client: 'pg',

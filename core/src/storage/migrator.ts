@@ -46,7 +46,10 @@ export async function rollbackAll(knex: Knex, set: MigrationSet): Promise<void> 
 }
 
 /** Migrations not yet applied, per owner. */
-export async function pendingMigrations(knex: Knex, sets: readonly MigrationSet[]): Promise<string[]> {
+export async function pendingMigrations(
+  knex: Knex,
+  sets: readonly MigrationSet[],
+): Promise<string[]> {
   const pending: string[] = [];
   for (const set of sets) {
     const [, list] = (await knex.migrate.list(options(set))) as [unknown[], { file: string }[]];

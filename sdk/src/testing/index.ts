@@ -60,7 +60,10 @@ interface CoreModule {
     db: { knex: Knex; dialect: 'sqlite' | 'postgres' };
     logger: Logger;
   };
-  resolveConfig(raw: unknown, options: { baseDir: string; env?: Record<string, string | undefined> }): unknown;
+  resolveConfig(
+    raw: unknown,
+    options: { baseDir: string; env?: Record<string, string | undefined> },
+  ): unknown;
 }
 
 /**
@@ -79,13 +82,17 @@ interface CoreModule {
 export async function createTestKernel(options: TestKernelOptions = {}): Promise<TestKernel> {
   const core = (await import('@switchboard/core' as string)) as CoreModule;
   const baseDir = options.baseDir ?? process.cwd();
-  const kind = options.database ?? (process.env.SWITCHBOARD_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
+  const kind =
+    options.database ?? (process.env.SWITCHBOARD_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
   const adminToken = options.adminToken ?? `test-admin-${randomBytes(18).toString('hex')}`;
   let database: Record<string, unknown> = { filename: ':memory:' };
   let schema: string | null = null;
   if (kind === 'postgres') {
     const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('createTestKernel({ database: "postgres" }) needs DATABASE_URL to point at a server.');
+    if (!url)
+      throw new Error(
+        'createTestKernel({ database: "postgres" }) needs DATABASE_URL to point at a server.',
+      );
     schema = `t_${randomBytes(8).toString('hex')}`;
     database = { url, schema, poolMax: 4 };
   }
@@ -139,7 +146,8 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
       return { status: res.status, body: parsed as never, headers: res.headers };
     },
     async stop() {
-      if (schema) await knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      if (schema)
+        await knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
       await kernel.stop();
     },
   };

@@ -25,26 +25,42 @@ export class CannedResponseStore {
   ) {}
 
   async list(tenantId: string): Promise<CannedResponse[]> {
-    const rows = (await this.db.table<Row>('items').where({ tenant_id: tenantId }).orderBy('shortcut')) as Row[];
+    const rows = (await this.db
+      .table<Row>('items')
+      .where({ tenant_id: tenantId })
+      .orderBy('shortcut')) as Row[];
     return rows.map(toResponse);
   }
 
   async find(tenantId: string, shortcut: string): Promise<CannedResponse | undefined> {
-    const row = (await this.db.table<Row>('items').where({ tenant_id: tenantId, shortcut }).first()) as Row | undefined;
+    const row = (await this.db
+      .table<Row>('items')
+      .where({ tenant_id: tenantId, shortcut })
+      .first()) as Row | undefined;
     return row ? toResponse(row) : undefined;
   }
 
   async create(tenantId: string, shortcut: string, text: string): Promise<CannedResponse> {
     if (await this.find(tenantId, shortcut)) {
-      throw new ConflictError(`Shortcut "${shortcut}" already exists; pick another or delete it first.`, 'CANNED_RESPONSES_DUPLICATE');
+      throw new ConflictError(
+        `Shortcut "${shortcut}" already exists; pick another or delete it first.`,
+        'CANNED_RESPONSES_DUPLICATE',
+      );
     }
-    const row: Row = { id: randomUUID(), tenant_id: tenantId, shortcut, text, created_at: this.clock.now() };
+    const row: Row = {
+      id: randomUUID(),
+      tenant_id: tenantId,
+      shortcut,
+      text,
+      created_at: this.clock.now(),
+    };
     await this.db.table('items').insert(row);
     return toResponse(row);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
     const deleted = await this.db.table('items').where({ tenant_id: tenantId, id }).delete();
-    if (deleted === 0) throw new NotFoundError(`No canned response ${id}.`, 'CANNED_RESPONSES_NOT_FOUND');
+    if (deleted === 0)
+      throw new NotFoundError(`No canned response ${id}.`, 'CANNED_RESPONSES_NOT_FOUND');
   }
 }

@@ -7,7 +7,10 @@ import type { CannedResponseStore } from './canned-response-store.js';
  * (trigger + shortcut, e.g. "/hours") is replaced by the saved answer. Visitors' messages are
  * never expanded, so a visitor cannot make the agent "say" a saved text.
  */
-export function expandShortcut(store: CannedResponseStore, settings: PluginSettings<CannedResponsesSettings>) {
+export function expandShortcut(
+  store: CannedResponseStore,
+  settings: PluginSettings<CannedResponsesSettings>,
+) {
   return async (draft: MessageDraft): Promise<MessageDraft> => {
     if (draft.author.kind !== 'agent' || draft.kind !== 'text') return draft;
     const { trigger, expandInMessages } = await settings.get(draft.tenantId);
@@ -15,6 +18,10 @@ export function expandShortcut(store: CannedResponseStore, settings: PluginSetti
     if (!expandInMessages || !body.startsWith(trigger)) return draft;
     const saved = await store.find(draft.tenantId, body.slice(trigger.length));
     if (!saved) return draft;
-    return { ...draft, body: saved.text, metadata: { ...draft.metadata, cannedResponseId: saved.id } };
+    return {
+      ...draft,
+      body: saved.text,
+      metadata: { ...draft.metadata, cannedResponseId: saved.id },
+    };
   };
 }

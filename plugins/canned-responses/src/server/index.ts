@@ -9,7 +9,9 @@ export const cannedResponsesPlugin = definePlugin<CannedResponsesSettings>({
   setup(ctx) {
     const store = new CannedResponseStore(ctx.db, ctx.clock);
     // Early, so later transforms (and audits) see the expanded text.
-    ctx.hooks.session.beforeMessage.tap(expandShortcut(store, ctx.settings), { stage: HookStage.EARLY });
+    ctx.hooks.session.beforeMessage.tap(expandShortcut(store, ctx.settings), {
+      stage: HookStage.EARLY,
+    });
     registerRoutes(ctx, store);
   },
 });

@@ -3,7 +3,10 @@ import { createResponseSchema, type CannedResponsesSettings } from '../common/sc
 import type { CannedResponseStore } from './canned-response-store.js';
 
 /** REST routes under /api/v1/plugins/canned-responses. */
-export function registerRoutes(ctx: PluginContext<CannedResponsesSettings>, store: CannedResponseStore): void {
+export function registerRoutes(
+  ctx: PluginContext<CannedResponsesSettings>,
+  store: CannedResponseStore,
+): void {
   const router = ctx.router;
   const tenant = (k: { state: { principal?: Principal | null }; query: Record<string, unknown> }) =>
     tenantOf(k.state.principal as Principal, k.query.tenant as string | undefined);
@@ -13,7 +16,10 @@ export function registerRoutes(ctx: PluginContext<CannedResponsesSettings>, stor
   });
 
   router.post('/responses', requirePermission('canned-responses.manage'), async (k) => {
-    const body = ctx.validate<{ shortcut: string; text: string }>(createResponseSchema, k.request.body);
+    const body = ctx.validate<{ shortcut: string; text: string }>(
+      createResponseSchema,
+      k.request.body,
+    );
     k.status = 201;
     k.body = await store.create(tenant(k), body.shortcut, body.text);
   });

@@ -34,7 +34,13 @@ class CannedResponsesPicker extends HTMLElement {
       item.tabIndex = 0;
       item.textContent = `/${r.shortcut}: ${r.text}`;
       const pick = () =>
-        this.dispatchEvent(new CustomEvent('sb-insert-text', { detail: { text: r.text }, bubbles: true, composed: true }));
+        this.dispatchEvent(
+          new CustomEvent('sb-insert-text', {
+            detail: { text: r.text },
+            bubbles: true,
+            composed: true,
+          }),
+        );
       item.addEventListener('click', pick);
       item.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') pick();
