@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
 import { KERNEL_API_VERSION, Tokens, type Clock, type Logger } from '@switchboard/sdk';
@@ -97,10 +98,12 @@ export class Kernel {
       lifecycleBudgetMs: config.faults.lifecycleBudgetMs,
     });
     host.load(config.plugins, { baseDir: config.baseDir, pluginDirs: config.pluginDirs });
+    // A relative sqlite path is relative to the config file, like plugins and pluginDirs.
+    const filename = config.database.filename ?? 'data/switchboard.sqlite';
     this.database = await openDatabase(
       {
         ...config.database,
-        filename: config.database.filename ?? `${config.baseDir}/data/switchboard.sqlite`,
+        filename: filename === ':memory:' ? filename : resolvePath(config.baseDir, filename),
       },
       this.logger,
     );

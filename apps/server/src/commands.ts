@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { Kernel, loadConfigFile, pendingMigrations, type KernelConfig } from '@switchboard/core';
 import { scaffoldPlugin } from './scaffold-plugin.js';
 
@@ -22,15 +23,19 @@ export async function runCommand(name: string, options: CommandOptions): Promise
       case 'plugins':
         return await listPlugins(load(options));
       case 'plugin-new': {
-        const dir = scaffoldPlugin(options.id!, options.dir ?? 'plugins');
+        const dir = await scaffoldPlugin(options.id!, options.dir ?? 'plugins');
+        const rel = relative(process.cwd(), dir) || '.';
         console.log(
-          `Created plugin "${options.id}" in ${dir}.\nNext: cd ${dir} && npm install && npm run build && npm test`,
+          `Created plugin "${options.id}" in ${dir}.\n` +
+            'Inside the Switchboard repository: run "npm install" at the root (it links the new workspace),\n' +
+            `then "npm run build -w ${rel}" and "npm test -w ${rel}", and add "${options.id}" to "plugins"\n` +
+            'in switchboard.config.json. As a separate package: npm install, npm run build, npm test.',
         );
         return;
       }
     }
   } catch (error) {
-    console.error(`switchboard ${name}: ${(error as Error).message}`);
+    console.error(`switchboard ${name.replace('-', ' ')}: ${(error as Error).message}`);
     process.exitCode = 1;
   }
 }

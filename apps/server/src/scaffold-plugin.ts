@@ -3,8 +3,11 @@ import { join, resolve } from 'node:path';
 
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
-/** Writes a new plugin package at `<parent>/<id>`; returns its folder. */
-export function scaffoldPlugin(id: string, parent: string): string {
+/**
+ * Writes a new plugin package at `<parent>/<id>`; returns its folder. Formats the files with the
+ * project's prettier when one is installed, so a new plugin passes `npm run lint` as it is.
+ */
+export async function scaffoldPlugin(id: string, parent: string): Promise<string> {
   if (!ID.test(id) || id.length > 40) {
     throw new Error(
       `"${id}" is not a valid plugin id. Use kebab-case letters and digits, e.g. "visitor-notes".`,
@@ -15,8 +18,32 @@ export function scaffoldPlugin(id: string, parent: string): string {
     throw new Error(`${dir} already exists. Pick another id or remove the folder.`);
   for (const sub of ['src/server', 'migrations', 'test'])
     mkdirSync(join(dir, sub), { recursive: true });
-  for (const [file, text] of Object.entries(templates(id))) writeFileSync(join(dir, file), text);
+  const format = await loadFormatter();
+  for (const [file, text] of Object.entries(templates(id))) {
+    const path = join(dir, file);
+    writeFileSync(path, await format(path, text));
+  }
   return dir;
+}
+
+type Formatter = (path: string, text: string) => Promise<string>;
+
+async function loadFormatter(): Promise<Formatter> {
+  try {
+    const prettier = (await import('prettier' as string)) as {
+      format(text: string, options: object): Promise<string>;
+      resolveConfig(path: string): Promise<object | null>;
+    };
+    return async (path, text) => {
+      try {
+        return await prettier.format(text, { ...(await prettier.resolveConfig(path)), filepath: path });
+      } catch {
+        return text;
+      }
+    };
+  } catch {
+    return async (_path, text) => text;
+  }
 }
 
 function templates(id: string): Record<string, string> {
@@ -69,6 +96,11 @@ function templates(id: string): Record<string, string> {
         outDir: 'dist',
       },
       include: ['src'],
+    }),
+    'test/tsconfig.json': json({
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', types: ['node', 'mocha'] },
+      include: ['**/*.ts'],
     }),
     '.mocharc.json': json({
       'node-option': ['import=tsx'],

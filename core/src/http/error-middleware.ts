@@ -31,6 +31,17 @@ export function errorMiddleware(logger: Logger): Middleware {
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
+      if ((ctx.status === 405 || ctx.status === 501) && typeof ctx.body !== 'object') {
+        const allowed = ctx.response.get('Allow');
+        send(ctx, ctx.status, {
+          code: STATUS_CODES[ctx.status]!,
+          message:
+            ctx.status === 405
+              ? `${ctx.method} is not allowed on ${ctx.path}${allowed ? `; use ${allowed}` : ''}.`
+              : `${ctx.method} is not implemented.`,
+          requestId,
+        });
+      }
       if (ctx.status === 404 && ctx.body === undefined) {
         send(ctx, 404, {
           code: 'ROUTE_NOT_FOUND',
