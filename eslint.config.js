@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // Unit specs sit beside their source but outside the packages' build; tsconfig.test.json has them.
+    files: ['**/*.spec.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.test.json' } },
+  },
+  {
     // The kernel logs through its logger, never the console.
     files: ['core/src/**/*.ts'],
     rules: { 'no-console': 'error' },

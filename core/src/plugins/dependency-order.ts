@@ -10,7 +10,11 @@ export interface Node {
  * Orders plugins so each comes after its dependencies, keeping config order otherwise. Reports
  * unknown dependencies and every cycle (as a path), naming the plugins and the fix.
  */
-export function orderByDependencies(nodes: readonly Node[]): {
+export function orderByDependencies(
+  nodes: readonly Node[],
+  /** Configured plugins that failed their own checks: depending on one is not "unknown". */
+  invalid: ReadonlySet<string> = new Set(),
+): {
   order: string[];
   problems: PluginProblem[];
 } {
@@ -18,7 +22,13 @@ export function orderByDependencies(nodes: readonly Node[]): {
   const problems: PluginProblem[] = [];
   for (const node of nodes) {
     for (const dep of node.dependencies ?? []) {
-      if (!byId.has(dep)) {
+      if (!byId.has(dep) && invalid.has(dep)) {
+        problems.push({
+          plugin: node.id,
+          message: `depends on "${dep}", which cannot load (see its own problem in this list).`,
+          fix: `fix "${dep}" first; ${node.id} loads once it does.`,
+        });
+      } else if (!byId.has(dep)) {
         problems.push({
           plugin: node.id,
           message: `depends on "${dep}", which is not in the configured plugin list (unknown dependency).`,

@@ -116,7 +116,15 @@ export class PluginHost {
         }
       }
     }
-    const ordered = orderByDependencies(valid.map((p) => p.manifest));
+    const invalid = new Set(
+      found.sources
+        .map((src) => (src.packageJson.switchboard as { id?: unknown } | undefined)?.id)
+        .filter((id): id is string => typeof id === 'string' && !seen.has(id)),
+    );
+    const ordered = orderByDependencies(
+      valid.map((p) => p.manifest),
+      invalid,
+    );
     problems.push(...ordered.problems);
     if (problems.length > 0) throw new PluginLoadError(problems);
     this.records = ordered.order.map((id) => {
@@ -154,11 +162,13 @@ export class PluginHost {
           this.setState(record, 'disabled', 'disabled by an administrator', 'admin');
         }
       }
+      // Every startup plugin is set up before any of them starts (PluginDefinition.start).
       for (const record of this.records) {
         if (record.state !== 'inactive') continue;
-        if (this.isStartup(record)) await this.activateNow(record);
+        if (this.isStartup(record)) await this.setUpNow(record);
         else this.armLazyActivation(record);
       }
+      await this.startSetUp();
     });
   }
 
@@ -176,6 +186,8 @@ export class PluginHost {
   setEnabled(id: string, enabled: boolean): Promise<PluginInfo> {
     return this.serial(async () => {
       const record = this.require(id);
+      // Enabling a plugin already in service changes nothing (setting it up again would leak it).
+      if (enabled && record.state === 'active') return this.info(record);
       if (enabled) {
         this.deps.faults.reset(id);
         record.disabledBy = null;
@@ -382,22 +394,22 @@ export class PluginHost {
     }
   }
 
-  /** Activates dependencies first; a dependency that cannot run keeps this one out too. */
+  /** Sets the plugin up (dependencies first), then starts what that set up. */
   private async activateNow(record: PluginRecord): Promise<void> {
-    if (record.state === 'active') return;
+    await this.setUpNow(record);
+    await this.startSetUp();
+  }
+
+  /**
+   * Phase one: sets up dependencies, then runs `setup()`. The plugin stays inactive, holding its
+   * runtime, until {@link startSetUp}; a dependency that cannot run keeps this one out too.
+   */
+  private async setUpNow(record: PluginRecord): Promise<void> {
+    if (record.runtime) return;
     for (const depId of record.plugin.manifest.dependencies ?? []) {
       const dep = this.byId.get(depId)!;
-      if (dep.state === 'inactive') await this.activateNow(dep);
-      if (dep.state !== 'active') {
-        const disabled = dep.state === 'disabled' || dep.state === 'quarantined';
-        this.setState(
-          record,
-          disabled ? 'disabled' : 'failed',
-          `dependency "${depId}" is ${dep.state}`,
-          disabled ? 'dependency' : null,
-        );
-        return;
-      }
+      if (dep.state === 'inactive') await this.setUpNow(dep);
+      if (!dep.runtime) return this.keepOut(record, dep);
     }
     const logger = this.deps.logger.child({ plugin: record.id });
     try {
@@ -412,18 +424,56 @@ export class PluginHost {
     try {
       await this.withBudget(record, 'setup', () => record.definition!.setup(runtime.ctx));
       record.routes = runtime.router.routes() as unknown as Middleware;
-      await this.withBudget(record, 'start', () => record.definition!.start?.(runtime.ctx));
     } catch (error) {
-      runtime.disposables.dispose();
-      record.runtime = null;
-      record.routes = null;
-      this.setState(record, 'failed', `${(error as Error).message}`, null);
+      this.undoSetUp(record);
+      this.setState(record, 'failed', (error as Error).message, null);
       logger.error({ err: error }, 'plugin failed to start');
-      return;
     }
-    this.routeActivations = this.routeActivations.filter((a) => a.id !== record.id);
-    this.setState(record, 'active', null, null);
-    logger.info('plugin active');
+  }
+
+  /** Phase two: starts, in dependency order, every plugin set up and not started yet. */
+  private async startSetUp(): Promise<void> {
+    for (const record of this.records) {
+      if (!record.runtime || record.state !== 'inactive') continue;
+      const down = (record.plugin.manifest.dependencies ?? [])
+        .map((id) => this.byId.get(id)!)
+        .find((dep) => dep.state !== 'active');
+      if (down) {
+        this.undoSetUp(record);
+        this.keepOut(record, down);
+        continue;
+      }
+      const runtime = record.runtime;
+      try {
+        await this.withBudget(record, 'start', () => record.definition!.start?.(runtime.ctx));
+      } catch (error) {
+        this.undoSetUp(record);
+        this.setState(record, 'failed', (error as Error).message, null);
+        this.deps.logger.error({ plugin: record.id, err: error }, 'plugin failed to start');
+        continue;
+      }
+      this.routeActivations = this.routeActivations.filter((a) => a.id !== record.id);
+      this.setState(record, 'active', null, null);
+      this.deps.logger.info({ plugin: record.id }, 'plugin active');
+    }
+  }
+
+  /** Undoes what a plugin registered in `setup()` (it never started, so no `stop()`). */
+  private undoSetUp(record: PluginRecord): void {
+    record.runtime?.disposables.dispose();
+    record.runtime = null;
+    record.routes = null;
+  }
+
+  /** Keeps a plugin out because a dependency is not running. */
+  private keepOut(record: PluginRecord, dep: PluginRecord): void {
+    const disabled = dep.state === 'disabled' || dep.state === 'quarantined';
+    this.setState(
+      record,
+      disabled ? 'disabled' : 'failed',
+      `dependency "${dep.id}" is ${dep.state}`,
+      disabled ? 'dependency' : null,
+    );
   }
 
   /** Deactivates dependants (as disabled by dependency), then the plugin itself. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { VirtualClock } from '../virtual-clock.js';
 import type { Logger } from '../logger.js';
 
@@ -86,15 +86,15 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     options.database ?? (process.env.SWITCHBOARD_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
   const adminToken = options.adminToken ?? `test-admin-${randomBytes(18).toString('hex')}`;
   let database: Record<string, unknown> = { filename: ':memory:' };
-  let schema: string | null = null;
+  let schema: { url: string; name: string } | null = null;
   if (kind === 'postgres') {
     const url = process.env.DATABASE_URL;
     if (!url)
       throw new Error(
         'createTestKernel({ database: "postgres" }) needs DATABASE_URL to point at a server.',
       );
-    schema = `t_${randomBytes(8).toString('hex')}`;
-    database = { url, schema, poolMax: 4 };
+    schema = { url, name: `t_${randomBytes(8).toString('hex')}` };
+    database = { url, schema: schema.name, poolMax: 4 };
   }
   const config = core.resolveConfig(
     {
@@ -115,6 +115,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     await kernel.start();
   } catch (error) {
     await kernel.stop().catch(() => undefined);
+    if (schema) await dropSchema(schema.url, schema.name);
     throw error;
   }
   const url = kernel.url;
@@ -146,9 +147,24 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
       return { status: res.status, body: parsed as never, headers: res.headers };
     },
     async stop() {
-      if (schema)
-        await knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-      await kernel.stop();
+      try {
+        await kernel.stop();
+      } finally {
+        // Only once plugins have stopped: their stop() may still use their tables.
+        if (schema) await dropSchema(schema.url, schema.name);
+      }
     },
   };
+}
+
+/** Drops a test schema over a connection of its own (the kernel's is closed by then). */
+async function dropSchema(url: string, name: string): Promise<void> {
+  const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await knex.raw(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+  } catch {
+    // Best effort: a schema left behind only costs space on a throw-away test server.
+  } finally {
+    await knex.destroy();
+  }
 }
