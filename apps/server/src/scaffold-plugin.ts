@@ -36,7 +36,10 @@ async function loadFormatter(): Promise<Formatter> {
     };
     return async (path, text) => {
       try {
-        return await prettier.format(text, { ...(await prettier.resolveConfig(path)), filepath: path });
+        return await prettier.format(text, {
+          ...(await prettier.resolveConfig(path)),
+          filepath: path,
+        });
       } catch {
         return text;
       }
