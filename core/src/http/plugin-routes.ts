@@ -40,23 +40,27 @@ export function pluginRoutes(host: PluginHost, validator: SchemaValidator): Rout
     ctx.body = info;
   });
 
-  router.get('/:id/settings', requirePermission('plugins.settings'), async (ctx) => {
+  /** The plugin, the tenant the caller acts on, and that plugin's settings store. */
+  const settingsTarget = (ctx: {
+    params: Record<string, string>;
+    state: { principal?: unknown };
+    query: Record<string, unknown>;
+  }) => {
     const id = known(ctx.params.id!);
     const tenant = tenantOf(
       ctx.state.principal as Principal,
       ctx.query.tenant as string | undefined,
     );
-    const { settings, schema } = host.settingsOf(id);
+    return { id, tenant, ...host.settingsOf(id) };
+  };
+
+  router.get('/:id/settings', requirePermission('plugins.settings'), async (ctx) => {
+    const { id, tenant, settings, schema } = settingsTarget(ctx);
     ctx.body = { plugin: id, tenant, schema, value: await settings.get(tenant) };
   });
 
   router.put('/:id/settings', requirePermission('plugins.settings'), async (ctx) => {
-    const id = known(ctx.params.id!);
-    const tenant = tenantOf(
-      ctx.state.principal as Principal,
-      ctx.query.tenant as string | undefined,
-    );
-    const { settings, schema } = host.settingsOf(id);
+    const { id, tenant, settings, schema } = settingsTarget(ctx);
     ctx.body = {
       plugin: id,
       tenant,
