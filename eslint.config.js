@@ -16,10 +16,9 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.mts'],
     languageOptions: {
-      parserOptions: {
-        projectService: { allowDefaultProject: ['*.ts', 'bench/*.ts'] },
-        tsconfigRootDir: import.meta.dirname,
-      },
+      // One program for every file: mixing projectService with per-file projects made results
+      // depend on lint order.
+      parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -30,11 +29,6 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-empty-object-type': 'off',
     },
-  },
-  {
-    // Unit specs sit beside their source but outside the packages' build; tsconfig.test.json has them.
-    files: ['**/*.spec.ts'],
-    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.test.json' } },
   },
   {
     // The kernel logs through its logger, never the console.
