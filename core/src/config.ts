@@ -20,6 +20,41 @@ export interface KernelConfig {
   logLevel: LogLevel;
   http: { bodyLimitBytes: number; maxJsonDepth: number };
   faults: { threshold: number; windowMs: number; lifecycleBudgetMs: number };
+  /** Folder for attachments and other files (default `data`, next to the sqlite file). */
+  dataDir: string;
+  auth: {
+    /** Lifetime of a console sign-in, ms (default 12 h). */
+    userTokenTtlMs: number;
+    /** Lifetime of a visitor session token, ms (default 24 h). */
+    visitorTokenTtlMs: number;
+    /** scrypt cost as log2(N); OWASP: N=2^17, r=8, p=1 (the default). */
+    scryptLog2N: number;
+    /** Attempts per minute per client address. */
+    loginPerMinute: number;
+    visitorSessionsPerMinute: number;
+  };
+  realtime: {
+    /** Heartbeat interval, ms; a socket silent for two intervals is cut. */
+    heartbeatMs: number;
+    /** Bytes queued to one socket before it counts as a slow consumer and is cut. */
+    maxBufferedBytes: number;
+    /** Largest frame a client may send, bytes. */
+    maxFrameBytes: number;
+    /** Most messages replayed per conversation on resume; beyond it the client refetches. */
+    replayLimit: number;
+    /** Time a new socket has to send `hello`, ms. */
+    helloTimeoutMs: number;
+  };
+  chat: {
+    /** Longest message body, characters. */
+    maxMessageLength: number;
+    /** Largest attachment, bytes. */
+    maxAttachmentBytes: number;
+    /** Attachment content types accepted. */
+    attachmentTypes: string[];
+    /** Default transcript retention, days (13 months); tenants may override. */
+    retentionDays: number;
+  };
   /** Folder relative paths in this config are resolved from. */
   baseDir: string;
 }
@@ -73,6 +108,55 @@ export const configSchema = {
         threshold: { type: 'integer', minimum: 1, default: 5 },
         windowMs: { type: 'integer', minimum: 1000, default: 60000 },
         lifecycleBudgetMs: { type: 'integer', minimum: 100, default: 30000 },
+      },
+    },
+    dataDir: { type: 'string', minLength: 1, default: 'data' },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        userTokenTtlMs: { type: 'integer', minimum: 60000, default: 43200000 },
+        visitorTokenTtlMs: { type: 'integer', minimum: 60000, default: 86400000 },
+        scryptLog2N: { type: 'integer', minimum: 10, maximum: 20, default: 17 },
+        loginPerMinute: { type: 'integer', minimum: 1, default: 10 },
+        visitorSessionsPerMinute: { type: 'integer', minimum: 1, default: 30 },
+      },
+    },
+    realtime: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        heartbeatMs: { type: 'integer', minimum: 100, default: 15000 },
+        maxBufferedBytes: { type: 'integer', minimum: 1024, default: 1048576 },
+        maxFrameBytes: { type: 'integer', minimum: 1024, maximum: 1048576, default: 65536 },
+        replayLimit: { type: 'integer', minimum: 1, maximum: 100000, default: 1000 },
+        helloTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
+      },
+    },
+    chat: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxMessageLength: { type: 'integer', minimum: 1, maximum: 100000, default: 10000 },
+        maxAttachmentBytes: { type: 'integer', minimum: 1, default: 10485760 },
+        attachmentTypes: {
+          type: 'array',
+          items: { type: 'string', pattern: '^[a-z]+/[a-z0-9.+-]+$' },
+          default: [
+            'image/png',
+            'image/jpeg',
+            'image/gif',
+            'image/webp',
+            'application/pdf',
+            'text/plain',
+            'text/csv',
+            'application/zip',
+          ],
+        },
+        retentionDays: { type: 'integer', minimum: 1, maximum: 36500, default: 396 },
       },
     },
   },

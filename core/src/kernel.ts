@@ -4,6 +4,7 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
 import { KERNEL_API_VERSION, Tokens, type Clock, type Logger } from '@switchboard/sdk';
+import { ChatCore } from './chat-core.js';
 import { SystemClock } from './clock.js';
 import type { KernelConfig } from './config.js';
 import { LocalEventBus } from './events/local-event-bus.js';
@@ -46,6 +47,7 @@ export class Kernel {
   private database: Database | null = null;
   private pluginHost: PluginHost | null = null;
   private server: Server | null = null;
+  private chatCore: ChatCore | null = null;
   private readonly startedAt = Date.now();
   private readonly resolvers: PrincipalResolver[] = [];
 
@@ -66,6 +68,12 @@ export class Kernel {
   get db(): Database {
     if (!this.database) throw new Error('Kernel not started: the database is not open yet.');
     return this.database;
+  }
+
+  /** The chat domain (accounts, conversations, realtime); available once started. */
+  get chat(): ChatCore {
+    if (!this.chatCore) throw new Error('Kernel not started: the chat core is not built yet.');
+    return this.chatCore;
   }
 
   get host(): PluginHost {
@@ -130,8 +138,21 @@ export class Kernel {
   async start(): Promise<void> {
     const applied = await this.migrate();
     if (applied.length > 0) this.logger.info({ migrations: applied }, 'migrations applied');
-    await this.host.startAll(await this.host.loadDisabled());
     const { config } = this.options;
+    const chat = new ChatCore({
+      knex: this.db.knex,
+      dialect: this.db.dialect,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.events,
+      hooks: this.hooks,
+      config,
+      host: this.host,
+    });
+    this.chatCore = chat;
+    await chat.init();
+    this.resolvers.push(...chat.resolvers);
+    await this.host.startAll(await this.host.loadDisabled());
     const app = createHttpApp({
       logger: this.logger,
       host: this.host,
@@ -141,6 +162,7 @@ export class Kernel {
         healthRoutes(this.db.knex, this.version, this.startedAt),
         pluginRoutes(this.host, this.validator),
         uiRoutes(this.host),
+        ...chat.routers(),
       ],
     });
     this.server = createServer(app.callback());
@@ -150,6 +172,7 @@ export class Kernel {
       this.server!.once('error', reject);
       this.server!.listen(config.port, config.host, () => resolve());
     });
+    chat.attach(this.server);
     this.logger.info(
       { url: this.url, plugins: this.host.list().map((p) => `${p.id}:${p.state}`) },
       'switchboard listening',
@@ -160,6 +183,8 @@ export class Kernel {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    // Sockets first, so clients see a clean close (1001) before the listener goes.
+    if (this.chatCore) await this.chatCore.stop();
     if (server) {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

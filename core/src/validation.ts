@@ -19,10 +19,11 @@ export class SchemaValidator {
   private readonly ajv: Ajv;
   private readonly cache = new WeakMap<object, ValidateFunction>();
 
-  constructor(options: { useDefaults?: boolean } = {}) {
+  constructor(options: { useDefaults?: boolean; coerceTypes?: boolean } = {}) {
     this.ajv = new Ajv({
       allErrors: true,
       useDefaults: options.useDefaults ?? true,
+      coerceTypes: options.coerceTypes ?? false,
       strict: false,
       allowUnionTypes: true,
     });

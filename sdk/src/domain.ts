@@ -38,6 +38,11 @@ export interface VisitorSnapshot {
   readonly email: string | null;
   readonly visitCount: number;
   readonly customData: Readonly<Record<string, unknown>>;
+  readonly userAgent: string | null;
+  readonly language: string | null;
+  /** Location fields (country, region, city, timezone...) as reported or looked up. */
+  readonly location: Readonly<Record<string, string>>;
+  readonly lastSeenAt: number;
   readonly createdAt: number;
 }
 
@@ -61,10 +66,48 @@ export interface ConversationSnapshot {
   readonly departmentId: string | null;
   readonly target: RoutingTarget;
   readonly priority: number;
+  /** Seq of the newest message or event; gap-free per conversation, starting at 1. */
   readonly lastSeq: number;
+  /** Who wrote the last public message: decides yellow (visitor) versus green (agent). */
+  readonly lastAuthor: AuthorKind | null;
+  /** The seed product's colour code, derived from state and last author. */
+  readonly colour: ConversationColour;
+  /** When the conversation (re)entered the queue; null when not waiting. */
+  readonly waitingSince: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly endedAt: number | null;
+}
+
+/** A console user as other users see them (never the password hash). @public */
+export interface UserSnapshot {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: 'admin' | 'supervisor' | 'agent';
+  readonly skills: readonly string[];
+  readonly groups: readonly string[];
+  readonly departmentIds: readonly string[];
+  /** Maximum concurrent chats. */
+  readonly capacity: number;
+  readonly presence: 'online' | 'away' | 'offline';
+  readonly presenceAt: number;
+  readonly disabled: boolean;
+  readonly lastAssignedAt: number | null;
+  readonly lastEndedAt: number | null;
+  readonly createdAt: number;
+}
+
+/** A file attached to a conversation. @public */
+export interface AttachmentSnapshot {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly visibility: Visibility;
+  readonly createdAt: number;
 }
 
 /** The author of a message. @public */

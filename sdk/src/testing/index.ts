@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { VirtualClock } from '../virtual-clock.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +38,8 @@ export interface TestKernel {
   /** The kernel's knex instance, for assertions on stored data. */
   readonly knex: Knex;
   readonly dialect: 'sqlite' | 'postgres';
+  /** Folder for attachments, removed on stop. */
+  readonly dataDir: string;
   readonly logger: Logger;
   /** The kernel object itself (from `@switchboard/core`), for advanced tests. */
   readonly kernel: unknown;
@@ -96,8 +101,11 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     schema = { url, name: `t_${randomBytes(8).toString('hex')}` };
     database = { url, schema: schema.name, poolMax: 4 };
   }
+  // Attachments and other files go to a throw-away folder, removed on stop.
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const config = core.resolveConfig(
     {
+      dataDir,
       port: 0,
       host: '127.0.0.1',
       plugins: [...(options.plugins ?? [])],
@@ -116,6 +124,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
   } catch (error) {
     await kernel.stop().catch(() => undefined);
     if (schema) await dropSchema(schema.url, schema.name);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const url = kernel.url;
@@ -126,6 +135,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     adminToken,
     knex,
     dialect,
+    dataDir,
     logger: kernel.logger,
     kernel,
     async request(method, path, body, token = adminToken) {
@@ -152,6 +162,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
       } finally {
         // Only once plugins have stopped: their stop() may still use their tables.
         if (schema) await dropSchema(schema.url, schema.name);
+        rmSync(dataDir, { recursive: true, force: true });
       }
     },
   };
