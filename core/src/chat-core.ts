@@ -3,16 +3,20 @@ import { resolve as resolvePath } from 'node:path';
 import type Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { Clock, EventBus, Logger } from '@switchboard/sdk';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Operation } from './api/operation.js';
 import { OperationRegistry } from './api/operation-registry.js';
 import { operationRouter } from './api/operation-router.js';
 import { AccessPolicy } from './auth/policy.js';
 import { RateLimiter } from './auth/rate-limiter.js';
+import { AuditLog } from './audit/audit-log.js';
 import { AttachmentStore } from './chat/attachment-store.js';
+import { createChat, type Chat } from './chat/index.js';
 import type { KernelConfig } from './config.js';
 import type { HookCatalogue } from './hooks/hook-catalogue.js';
-import type { PrincipalResolver } from './http/auth.js';
+import { adminTokenResolver, type PrincipalResolver } from './http/auth.js';
 import type { PluginHost } from './plugins/plugin-host.js';
+import { createRealtimeGateway, type RealtimeGateway } from './realtime/realtime-gateway.js';
 
 /** What the chat core is built from; handed to each area's factory. */
 export interface ChatCoreDeps {
@@ -38,7 +42,11 @@ export class ChatCore {
   readonly registry: OperationRegistry;
   readonly resolvers: PrincipalResolver[] = [];
   readonly attachments: AttachmentStore;
+  readonly audit: AuditLog;
+  private chatServices: Chat | null = null;
+  private accountsArea: Accounts | null = null;
   private readonly stoppers: (() => Promise<void> | void)[] = [];
+  private gateway: RealtimeGateway | null = null;
 
   constructor(readonly deps: ChatCoreDeps) {
     const { config } = deps;
@@ -49,25 +57,96 @@ export class ChatCore {
     });
     this.registry = new OperationRegistry(this.policy, this.limiter);
     this.attachments = new AttachmentStore(resolvePath(config.baseDir, config.dataDir));
+    this.audit = new AuditLog(deps.knex, deps.clock);
   }
 
   /** Builds every area and registers its operations. Runs after migrations. */
   async init(): Promise<void> {
     const ops: Operation<any, any>[] = [];
     // --- accounts & auth (accounts/) ---
+    const accounts = createAccounts({ ...this.deps, policy: this.policy, audit: this.audit });
+    ops.push(...accounts.operations);
+    this.resolvers.push(accounts.resolver);
+    this.onStop(() => accounts.dispose());
+    this.accountsArea = accounts;
+    // Expired and revoked token rows are kept a day for audit, then purged.
+    const purge = this.deps.clock.setInterval(() => {
+      accounts.tokens
+        .purge()
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'token purge failed'));
+    }, 86_400_000);
+    this.onStop(() => purge.dispose());
+    const first = await accounts.ensureDefaultTenant();
+    if (first.created)
+      this.deps.logger.info(first, 'first start: created the default tenant and site');
     // --- visitors, conversations, messages (chat/) ---
+    const chat = createChat({
+      ...this.deps,
+      accounts,
+      attachments: this.attachments,
+      limiter: this.limiter,
+    });
+    this.chatServices = chat;
+    ops.push(...chat.operations);
+    this.onStop(chat.start());
     // --- privacy (privacy/) ---
+    const { createPrivacy } = await import('./privacy/create-privacy.js');
+    const privacy = createPrivacy({
+      ...this.deps,
+      attachments: this.attachments,
+      audit: this.audit,
+    });
+    await privacy.registry.validate();
+    ops.push(...privacy.operations);
+    this.onStop(privacy.start());
     this.registry.register(...ops);
+  }
+
+  /** Tenants, sites, users and tokens (after `init`). */
+  get accounts(): Accounts {
+    if (!this.accountsArea) throw new Error('The chat core is not initialised yet.');
+    return this.accountsArea;
+  }
+
+  /** Visitors, conversations, messages (after `init`). */
+  get chat(): Chat {
+    if (!this.chatServices) throw new Error('The chat core is not initialised yet.');
+    return this.chatServices;
   }
 
   /** Routers for the HTTP app: every operation with an HTTP binding, plus raw routes. */
   routers(): Router[] {
-    return [operationRouter(this.registry)];
+    return [operationRouter(this.registry), ...this.chat.routers];
+  }
+
+  /** The WebSocket gateway (`realtime/`); available once the server listens. */
+  get realtime(): RealtimeGateway {
+    if (!this.gateway) throw new Error('The realtime gateway is attached once the server listens.');
+    return this.gateway;
   }
 
   /** Attaches the WebSocket endpoint once the HTTP server listens. */
-  attach(_server: Server): void {
+  attach(server: Server): void {
     // --- realtime (realtime/) ---
+    const { config, events, logger, clock } = this.deps;
+    const admin = adminTokenResolver(config.adminToken);
+    this.gateway = createRealtimeGateway({
+      server,
+      registry: this.registry,
+      policy: this.policy,
+      events,
+      logger,
+      clock,
+      config: config.realtime,
+      maxJsonDepth: config.http.maxJsonDepth,
+      // The HTTP edge's resolvers in its order (admin token, then the chat core's), read live.
+      resolvers: { [Symbol.iterator]: () => [admin, ...this.resolvers][Symbol.iterator]() },
+      // The chat services provide these: replay (ReplaySource) and checkOrigin (site origins).
+      replay: null,
+      checkOrigin: null,
+    });
+    const gateway = this.gateway;
+    this.onStop(() => gateway.close());
   }
 
   /** Closes sockets and timers; the kernel then stops plugins and the database. */

@@ -54,6 +54,8 @@ export interface KernelConfig {
     attachmentTypes: string[];
     /** Default transcript retention, days (13 months); tenants may override. */
     retentionDays: number;
+    /** An active conversation with no message for this long turns idle, ms (default 10 min). */
+    idleAfterMs: number;
   };
   /** Folder relative paths in this config are resolved from. */
   baseDir: string;
@@ -157,6 +159,7 @@ export const configSchema = {
           ],
         },
         retentionDays: { type: 'integer', minimum: 1, maximum: 36500, default: 396 },
+        idleAfterMs: { type: 'integer', minimum: 1000, default: 600000 },
       },
     },
   },

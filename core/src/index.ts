@@ -31,3 +31,11 @@ export {
   migrationTable,
 } from './storage/migrator.js';
 export { SchemaValidator, type Problem } from './validation.js';
+export { ChatCore, type ChatCoreDeps } from './chat-core.js';
+export { createAccounts, type Accounts } from './accounts/index.js';
+export { AccessPolicy } from './auth/policy.js';
+export { AuditLog, type AuditEntry } from './audit/audit-log.js';
+export { checkPasswordPolicy, generatePassword } from './auth/password.js';
+export { ChatTopics } from './chat/chat-events.js';
+export type { Operation } from './api/operation.js';
+export { operationPaths } from './api/openapi.js';

@@ -31,7 +31,10 @@ describe('Plugin migrations', () => {
 
   it('keep each owner’s state in its own <prefix>knex_migrations table', async () => {
     expect(migrationTable('mig-base')).to.equal('mig_base_knex_migrations');
-    expect(await names('core')).to.deep.equal(['20261123000000_create_plugin_tables.js']);
+    expect(await names('core')).to.deep.equal([
+      '20261123000000_create_plugin_tables.js',
+      '20261123100000_create_chat_tables.js',
+    ]);
     expect(await names('mig-base')).to.deep.equal([
       '20261124000000_create_mig_base_items.js',
       '20261124000100_add_mig_base_items_rank.js',

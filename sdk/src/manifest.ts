@@ -28,11 +28,42 @@ export interface SlotContribution {
   readonly permission?: string;
 }
 
-/** A table of personal data a plugin owns (retention, export and erase reach it). @public */
+/**
+ * A table of a plugin's own holding visitors' personal data, declared in
+ * `contributes.personalData` so the kernel's privacy jobs reach it without knowing the plugin:
+ * a visitor's export includes its rows, erasing the visitor deletes them (in the same transaction
+ * as the core's rows, before them, so a foreign key to `core_visitors` is fine), and retention
+ * deletes rows older than the tenant's retention period and every row of a visitor it removes.
+ *
+ * Declarations are checked once the migrations have run: one naming a missing table or column is
+ * logged as an error naming the plugin and skipped. Exports include the tables of plugins in
+ * service (active, or waiting for their activation event); erase and retention reach the tables
+ * of every configured plugin, disabled ones too, since their rows are still stored.
+ * `GET /api/v1/privacy/tables` lists the declared tables and any skipped declaration.
+ * @example
+ * ```json
+ * "personalData": [
+ *   { "table": "notes", "visitorColumn": "visitor_id", "tenantColumn": "tenant_id", "createdAtColumn": "created_at" }
+ * ]
+ * ```
+ * @public
+ */
 export interface PersonalDataDeclaration {
+  /**
+   * The table, resolved exactly as `ctx.db.tableName()` resolves a name: either the name without
+   * the plugin's prefix (`notes` in plugin `visitor-notes` means `visitor_notes_notes`) or the full
+   * name (`visitor_notes_notes`); the prefix is added unless the name already starts with it. A
+   * plugin can therefore only declare its own tables.
+   */
   readonly table: string;
+  /** Column holding the visitor id (`core_visitors.id`) a row belongs to. */
   readonly visitorColumn: string;
+  /** Column holding the tenant id; when set, every query is also scoped by it. */
   readonly tenantColumn?: string;
+  /**
+   * Column with the row's creation time in epoch milliseconds. When set, retention deletes rows
+   * older than the tenant's cutoff; without it, rows go only with their visitor.
+   */
   readonly createdAtColumn?: string;
 }
 

@@ -22,6 +22,8 @@ export interface UserPrincipal {
   readonly tenantId: string;
   readonly role: Role;
   readonly permissions: ReadonlySet<string>;
+  /** Id of the sign-in token this principal came from (absent when built another way). */
+  readonly sessionId?: string;
 }
 
 /** A visitor of one site, holding a visitor session token. @public */
@@ -31,6 +33,8 @@ export interface VisitorPrincipal {
   readonly tenantId: string;
   readonly siteId: string;
   readonly permissions: ReadonlySet<string>;
+  /** Id of the visitor session token this principal came from. */
+  readonly sessionId?: string;
 }
 
 /** The wildcard permission held by the system principal. @public */

@@ -7,7 +7,13 @@
  * the same policy. Server events about a conversation carry its `seq`; a reconnecting client sends
  * the last seq it saw per conversation in `hello.resume` and receives what it missed.
  */
-import type { ConversationSnapshot, MessageSnapshot, VisitorSnapshot } from './domain.js';
+import type {
+  AuthorKind,
+  ConversationSnapshot,
+  ConversationState,
+  MessageSnapshot,
+  VisitorSnapshot,
+} from './domain.js';
 
 /** Version of the frame format, sent in `hello`. @public */
 export const PROTOCOL_VERSION = 1;
@@ -25,9 +31,34 @@ export const CloseCodes = {
   SlowConsumer: 4008,
   /** Too many bad frames in a row. */
   ProtocolViolation: 4002,
-  /** The server is shutting down; reconnect elsewhere or later. */
+  /** The server is shutting down (or dropped the socket on purpose); reconnect later. */
   GoingAway: 1001,
+  /**
+   * A frame was larger than the server's `realtime.maxFrameBytes` (sent by the `ws` library
+   * itself, before the frame is read). Send less: upload files over REST.
+   */
+  MessageTooBig: 1009,
 } as const;
+
+/** Most conversations one `hello.resume` may name; the client keeps the most recent. @public */
+export const MAX_RESUME_CONVERSATIONS = 100;
+
+/** Frame types the gateway answers itself; every other type is an operation. @public */
+export const GatewayFrames = {
+  /** First frame of every socket: {@link HelloData}, answered with {@link HelloResult}. */
+  hello: 'hello',
+  /** Answered with `{ at }` (server time, epoch ms). */
+  ping: 'ping',
+  /** {@link SubscribeData}: live events of a conversation (users; visitors get theirs anyway). */
+  subscribe: 'conversation.subscribe',
+  /** {@link SubscribeData}: stop the live events of a conversation. */
+  unsubscribe: 'conversation.unsubscribe',
+} as const;
+
+/** Input of `conversation.subscribe` and `conversation.unsubscribe`. @public */
+export interface SubscribeData {
+  readonly conversationId: string;
+}
 
 /** A frame the client sends. `data` is the operation's input. @public */
 export interface ClientFrame {
@@ -79,21 +110,69 @@ export interface ErrorFrame {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
 }
 
-/** A stored message (any kind, including state-change events), in seq order. @public */
-export interface MessageEvent {
+/**
+ * A message as a visitor's socket receives it: public messages only, seqs counted over public
+ * messages (gap-free), no ids of other authors. Built by the server's one egress filter.
+ * @public
+ */
+export interface VisitorMessageView {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly seq: number;
+  readonly author: { readonly kind: AuthorKind; readonly name: string | null };
+  readonly kind: MessageSnapshot['kind'];
+  readonly visibility: 'public';
+  readonly body: string;
+  /** The visitor's own client message id; null on other authors' messages. */
+  readonly clientMessageId: string | null;
+  readonly attachment: {
+    readonly id: string;
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+  } | null;
+  readonly createdAt: number;
+}
+
+/** A conversation as a visitor's socket receives it (no routing or agent data). @public */
+export interface VisitorConversationView {
+  readonly id: string;
+  readonly siteId: string;
+  readonly state: ConversationState;
+  /** Visitor seq of the newest public message. */
+  readonly lastSeq: number;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+}
+
+/**
+ * A stored message (any kind, including state-change events), in seq order. Users receive a
+ * {@link MessageSnapshot}; visitors a {@link VisitorMessageView}, with `seq` in their own seq
+ * space. Delivery is at least once: deduplicate by `message.id` (the client does).
+ * @public
+ */
+export interface MessageEvent<M = MessageSnapshot | VisitorMessageView> {
   readonly type: 'message.created';
   readonly conversationId: string;
   readonly seq: number;
-  readonly message: MessageSnapshot;
+  readonly message: M;
 }
 
-/** The current state of a conversation (after a change). Not replayed: the resume ack refetches. @public */
-export interface ConversationEvent {
+/**
+ * The current state of a conversation (after a change): a {@link ConversationSnapshot} for users,
+ * a {@link VisitorConversationView} for visitors. Not replayed: after a reconnect, refetch.
+ * @public
+ */
+export interface ConversationEvent<C = ConversationSnapshot | VisitorConversationView> {
   readonly type: 'conversation.updated';
-  readonly conversation: ConversationSnapshot;
+  readonly conversation: C;
 }
 
-/** Someone is typing (ephemeral, not replayed). @public */
+/**
+ * Someone is typing (ephemeral, not replayed). Visitors see only public typing by others, with
+ * `author.id` null.
+ * @public
+ */
 export interface TypingEvent {
   readonly type: 'typing';
   readonly conversationId: string;
@@ -114,7 +193,7 @@ export interface VisitorEvent {
   readonly visitor: VisitorSnapshot;
 }
 
-/** Sent every `heartbeatMs`; also answers nothing. @public */
+/** Sent every `heartbeatMs` (with a WebSocket ping); needs no answer. @public */
 export interface HeartbeatEvent {
   readonly type: 'heartbeat';
   readonly at: number;

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { ROLES } from './account-commands.js';
 import { runCommand } from './commands.js';
 
 const program = new Command()
@@ -30,5 +31,31 @@ program
   .action((id: string, options: { dir: string }) =>
     runCommand('plugin-new', { ...program.opts(), ...options, id }),
   );
+
+const users = program.command('users').description('manage console users (no server needed)');
+users
+  .command('create')
+  .description('create a console user; prints a generated password once unless --password-stdin')
+  .requiredOption('--email <email>', 'sign-in email')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .option('--tenant <id>', 'tenant id', 'default')
+  .option('--password-stdin', 'read the password from stdin instead of generating one', false)
+  .action(
+    (options: {
+      email: string;
+      name: string;
+      role: 'admin' | 'supervisor' | 'agent';
+      tenant: string;
+      passwordStdin: boolean;
+    }) => runCommand('users-create', { ...program.opts(), user: options }),
+  );
+
+program
+  .command('tenants')
+  .description('tenant tools')
+  .command('list')
+  .description('list the tenants with their sites and users counted')
+  .action(() => runCommand('tenants-list', program.opts()));
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,11 @@
 import { relative } from 'node:path';
 import { Kernel, loadConfigFile, pendingMigrations, type KernelConfig } from '@switchboard/core';
+import {
+  createUserCommand,
+  firstStartHints,
+  listTenantsCommand,
+  type CreateUserOptions,
+} from './account-commands.js';
 import { scaffoldPlugin } from './scaffold-plugin.js';
 
 /** Options shared by every command. */
@@ -7,6 +13,8 @@ export interface CommandOptions {
   config: string;
   dir?: string;
   id?: string;
+  /** `users create`. */
+  user?: CreateUserOptions;
 }
 
 /**
@@ -17,11 +25,15 @@ export async function runCommand(name: string, options: CommandOptions): Promise
   try {
     switch (name) {
       case 'start':
-        return await start(load(options));
+        return await start(load(options), options);
       case 'migrate':
         return await migrate(load(options));
       case 'plugins':
         return await listPlugins(load(options));
+      case 'users-create':
+        return await createUserCommand(load(options), options.user!);
+      case 'tenants-list':
+        return await listTenantsCommand(load(options));
       case 'plugin-new': {
         const dir = await scaffoldPlugin(options.id!, options.dir ?? 'plugins');
         const rel = relative(process.cwd(), dir) || '.';
@@ -45,7 +57,7 @@ function load(options: CommandOptions): KernelConfig {
   return loadConfigFile(options.config, { required: explicit });
 }
 
-async function start(config: KernelConfig): Promise<void> {
+async function start(config: KernelConfig, options: CommandOptions): Promise<void> {
   const kernel = new Kernel({ config });
   const shutdown = async (signal: string) => {
     kernel.logger.info({ signal }, 'shutting down');
@@ -61,6 +73,10 @@ async function start(config: KernelConfig): Promise<void> {
     throw error;
   }
   console.log(`Switchboard is listening on ${kernel.url} (health: ${kernel.url}/api/v1/health)`);
+  const explicit = options.config !== 'switchboard.config.json';
+  for (const line of await firstStartHints(kernel, config, explicit ? options.config : undefined)) {
+    console.log(line);
+  }
   if (!config.adminToken) {
     console.log(
       'No SWITCHBOARD_ADMIN_TOKEN is set: admin routes refuse every caller until you set one (24+ characters).',

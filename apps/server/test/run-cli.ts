@@ -45,14 +45,17 @@ export function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
   return { ...env, ...extra };
 }
 
-/** Runs `node <script> ...args` and resolves with its exit code and output; never rejects. */
+/**
+ * Runs `node <script> ...args` and resolves with its exit code and output; never rejects.
+ * `input`, when given, is written to the child's stdin, which is then closed.
+ */
 export function runNode(
   script: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string },
 ): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [script, ...args],
       {
@@ -66,13 +69,14 @@ export function runNode(
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
 /** Runs the switchboard CLI with `args` in `cwd`. */
 export function runCli(
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): Promise<RunResult> {
   return runNode(cliBin, args, options);
 }

@@ -19,7 +19,10 @@ export interface VisitorMessage {
   readonly conversationId: string;
   /** Gap-free over the public messages of the conversation. */
   readonly seq: number;
-  readonly author: { readonly kind: MessageSnapshot['author']['kind']; readonly name: string | null };
+  readonly author: {
+    readonly kind: MessageSnapshot['author']['kind'];
+    readonly name: string | null;
+  };
   readonly kind: MessageSnapshot['kind'];
   readonly visibility: 'public';
   readonly body: string;

@@ -1,0 +1,593 @@
+import type { Knex } from 'knex';
+import {
+  ConflictError,
+  NotFoundError,
+  hasPermission,
+  Permissions,
+  type Clock,
+  type ConversationEnd,
+  type ConversationState,
+  type EventBus,
+  type Logger,
+  type Principal,
+  type RoutingTarget,
+  type VisitorPrincipal,
+} from '@switchboard/sdk';
+import type { HookCatalogue } from '../hooks/hook-catalogue.js';
+import type { AccountsPort } from './accounts-port.js';
+import { ChatTopics, type ConversationPublished, type MessagePublished } from './chat-events.js';
+import { toConversation, toSnapshot, type ConversationRecord } from './conversation-record.js';
+import { newId } from './ids.js';
+import { writeJson } from './json-column.js';
+import type { Appended, MessageLog, NewMessage } from './message-log.js';
+import { toMessageSnapshot } from './message-record.js';
+
+/** What a visitor's chat request turned into. */
+export type ChatRequestOutcome =
+  | { readonly status: 'queued' | 'assigned'; readonly conversation: ConversationRecord }
+  | { readonly status: 'offline'; readonly message: string | null }
+  | { readonly status: 'refused'; readonly message: string }
+  | { readonly status: 'ticket'; readonly message: string | null };
+
+export interface ChatRequestInput {
+  readonly departmentId?: string;
+  readonly target?: RoutingTarget;
+  readonly priority?: number;
+  readonly prechat?: Record<string, unknown>;
+}
+
+export interface ConversationServiceDeps {
+  readonly knex: Knex;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly events: EventBus;
+  readonly hooks: HookCatalogue;
+  readonly log: MessageLog;
+  readonly accounts: AccountsPort;
+  /** Looks the visitor up for hook payloads. */
+  readonly visitorSnapshot: (
+    tenantId: string,
+    visitorId: string,
+  ) => Promise<import('@switchboard/sdk').VisitorSnapshot | null>;
+}
+
+const OPEN_STATES: readonly ConversationState[] = ['browsing', 'waiting', 'active', 'idle'];
+
+/**
+ * The conversation state machine: browsing → waiting → active ⇄ idle → ended. Every change is
+ * one transaction that locks the conversation row, writes the new state and a public `event`
+ * message (so the change has a seq and replays after a reconnect), and checks its precondition
+ * in the same statement, so two agents picking one chat cannot both win. Hooks and bus events
+ * follow the commit.
+ */
+export class ConversationService {
+  constructor(private readonly deps: ConversationServiceDeps) {}
+
+  /** The conversation, or null when it does not exist in this tenant. */
+  async get(tenantId: string, id: string): Promise<ConversationRecord | null> {
+    const row = (await this.deps
+      .knex('core_conversations')
+      .where({ id, tenant_id: tenantId })
+      .first()) as Record<string, unknown> | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  /**
+   * The conversation if `principal` may see it: users of its tenant, its own visitor, the system
+   * principal. Anything else answers exactly like a missing id.
+   */
+  async visibleTo(principal: Principal, id: string): Promise<ConversationRecord> {
+    const row = (await this.deps.knex('core_conversations').where({ id }).first()) as
+      Record<string, unknown> | undefined;
+    const record = row ? toConversation(row) : null;
+    if (!record || !canSee(principal, record)) {
+      throw new NotFoundError(`No conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
+    }
+    return record;
+  }
+
+  /** The visitor's open conversation, if any. */
+  async openOf(tenantId: string, visitorId: string): Promise<ConversationRecord | null> {
+    const row = (await this.deps
+      .knex('core_conversations')
+      .where({ tenant_id: tenantId, visitor_id: visitorId })
+      .whereNull('ended_at')
+      .first()) as Record<string, unknown> | undefined;
+    return row ? toConversation(row) : null;
+  }
+
+  /**
+   * A visitor asks for a chat. Idempotent: a visitor with an open conversation gets that one
+   * back (a unique index makes a second open conversation impossible, even under concurrency).
+   */
+  async request(principal: VisitorPrincipal, input: ChatRequestInput): Promise<ChatRequestOutcome> {
+    const { tenantId, visitorId, siteId } = principal;
+    const open = await this.openOf(tenantId, visitorId);
+    if (open)
+      return { status: open.state === 'waiting' ? 'queued' : 'assigned', conversation: open };
+    const visitor = await this.deps.visitorSnapshot(tenantId, visitorId);
+    if (!visitor)
+      throw new NotFoundError(
+        'Your visitor session has ended; start a new one.',
+        'VISITOR_NOT_FOUND',
+      );
+    const target: RoutingTarget =
+      input.target ??
+      (input.departmentId ? { kind: 'department', value: input.departmentId } : { kind: 'any' });
+    const priority = input.priority ?? 0;
+    const decision = await this.deps.hooks.session.chatRequested.call({
+      tenantId,
+      siteId,
+      visitor,
+      target,
+      departmentId: input.departmentId ?? null,
+      priority,
+      prechat: input.prechat ?? {},
+    });
+    if (decision?.action === 'refuse') return { status: 'refused', message: decision.reason };
+    if (decision?.action === 'divert') {
+      return decision.to === 'ticket'
+        ? { status: 'ticket', message: decision.message ?? null }
+        : { status: 'offline', message: decision.message ?? null };
+    }
+
+    const now = this.deps.clock.now();
+    const id = newId('cnv', now);
+    let created: Appended;
+    try {
+      created = await this.deps.knex.transaction(async (trx) => {
+        await trx('core_conversations').insert({
+          id,
+          tenant_id: tenantId,
+          site_id: siteId,
+          visitor_id: visitorId,
+          state: 'waiting',
+          department_id: input.departmentId ?? null,
+          target: writeJson(target),
+          priority,
+          prechat: writeJson(input.prechat ?? {}),
+          waiting_since: now,
+          created_at: now,
+          updated_at: now,
+        });
+        return this.deps.log.append(
+          systemEvent(tenantId, id, 'conversation.requested', 'Chat requested.'),
+          now,
+          trx,
+        );
+      });
+    } catch (error) {
+      // Lost a race with another request of the same visitor: answer with the winner.
+      const winner = await this.openOf(tenantId, visitorId);
+      if (winner)
+        return { status: winner.state === 'waiting' ? 'queued' : 'assigned', conversation: winner };
+      throw error;
+    }
+    await this.published(created);
+    const snapshot = toSnapshot(created.conversation);
+    await this.deps.hooks.session.conversationStarted.call(snapshot);
+    await this.deps.hooks.session.conversationStateChanged.call(snapshot, {
+      from: 'browsing',
+      to: 'waiting',
+    });
+    await this.deps.hooks.routing.enqueue.call({
+      conversation: snapshot,
+      target,
+      priority,
+      enqueuedAt: now,
+      excludedAgentIds: [],
+    });
+    const current = (await this.get(tenantId, id)) ?? created.conversation;
+    return { status: current.state === 'waiting' ? 'queued' : 'assigned', conversation: current };
+  }
+
+  /**
+   * Assigns a waiting conversation to `agentId`, atomically: the agent row is locked, their open
+   * load is counted against their capacity, and the conversation moves only if it is still
+   * waiting. Exactly one of several concurrent callers wins; the others get a 409.
+   */
+  async assign(
+    tenantId: string,
+    id: string,
+    agentId: string,
+    reason: string,
+  ): Promise<ConversationRecord> {
+    const agent = await this.deps.accounts.users.get(tenantId, agentId);
+    if (!agent || agent.disabled)
+      throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+    const now = this.deps.clock.now();
+    const appended = await this.deps.knex.transaction(async (trx) => {
+      await this.lockAgent(trx, tenantId, agentId);
+      const load = await countOpen(trx, agentId);
+      if (load >= agent.capacity) {
+        throw new ConflictError(
+          `${agent.name} is at capacity (${load}/${agent.capacity} chats).`,
+          'AGENT_AT_CAPACITY',
+          { load, capacity: agent.capacity },
+        );
+      }
+      const changed = await trx('core_conversations')
+        .where({ id, tenant_id: tenantId, state: 'waiting' })
+        .update({
+          state: 'active',
+          assigned_agent_id: agentId,
+          waiting_since: null,
+          updated_at: now,
+        });
+      if (changed === 0) {
+        const exists = await trx('core_conversations')
+          .where({ id, tenant_id: tenantId })
+          .first('id');
+        if (!exists) throw new NotFoundError(`No conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
+        throw new ConflictError(
+          'This chat is no longer waiting: someone else took it.',
+          'CONVERSATION_TAKEN',
+        );
+      }
+      await trx('core_users').where({ id: agentId }).update({ last_assigned_at: now });
+      return this.deps.log.append(
+        systemEvent(tenantId, id, 'agent.joined', `${agent.name} joined the chat.`, {
+          agentId,
+          authorName: agent.name,
+          agentName: agent.name,
+        }),
+        now,
+        trx,
+      );
+    });
+    await this.published(appended);
+    const snapshot = toSnapshot(appended.conversation);
+    await this.deps.hooks.session.conversationStateChanged.call(snapshot, {
+      from: 'waiting',
+      to: 'active',
+    });
+    await this.deps.hooks.session.agentJoined.call(snapshot, agentId);
+    await this.deps.hooks.routing.assigned.call({
+      conversation: snapshot,
+      agentId,
+      reason,
+      at: now,
+    });
+    return appended.conversation;
+  }
+
+  /**
+   * Moves a conversation to another agent (atomic, capacity checked) or back to the queue
+   * (`toAgentId` null). Only the assigned agent, or someone with `conversation.manage`, may.
+   */
+  async transfer(
+    principal: Principal,
+    id: string,
+    toAgentId: string | null,
+    target?: RoutingTarget,
+  ): Promise<ConversationRecord> {
+    const current = await this.visibleTo(principal, id);
+    const byUserId = principal.kind === 'user' ? principal.userId : null;
+    this.assertHolder(principal, current);
+    if (current.state === 'ended' || current.state === 'waiting') {
+      throw new ConflictError(
+        `A ${current.state} conversation cannot be transferred.`,
+        'CONVERSATION_STATE',
+      );
+    }
+    const now = this.deps.clock.now();
+    const tenantId = current.tenantId;
+    const fromAgentId = current.assignedAgentId;
+    let appended: Appended;
+    if (toAgentId) {
+      if (toAgentId === fromAgentId)
+        throw new ConflictError('The conversation is already theirs.', 'TRANSFER_SAME_AGENT');
+      const agent = await this.deps.accounts.users.get(tenantId, toAgentId);
+      if (!agent || agent.disabled)
+        throw new NotFoundError(`No agent "${toAgentId}".`, 'USER_NOT_FOUND');
+      appended = await this.deps.knex.transaction(async (trx) => {
+        await this.lockAgent(trx, tenantId, toAgentId);
+        const load = await countOpen(trx, toAgentId);
+        if (load >= agent.capacity) {
+          throw new ConflictError(`${agent.name} is at capacity.`, 'AGENT_AT_CAPACITY', {
+            load,
+            capacity: agent.capacity,
+          });
+        }
+        const changed = await trx('core_conversations')
+          .where({ id, tenant_id: tenantId, assigned_agent_id: fromAgentId })
+          .whereIn('state', ['active', 'idle'])
+          .update({ assigned_agent_id: toAgentId, updated_at: now });
+        if (changed === 0)
+          throw new ConflictError(
+            'The conversation changed meanwhile; reload it.',
+            'CONVERSATION_STATE',
+          );
+        await trx('core_users').where({ id: toAgentId }).update({ last_assigned_at: now });
+        if (fromAgentId)
+          await trx('core_users').where({ id: fromAgentId }).update({ last_ended_at: now });
+        return this.deps.log.append(
+          systemEvent(
+            tenantId,
+            id,
+            'conversation.transferred',
+            `You are now chatting with ${agent.name}.`,
+            {
+              fromAgentId,
+              toAgentId,
+              byUserId,
+              authorName: agent.name,
+            },
+          ),
+          now,
+          trx,
+        );
+      });
+    } else {
+      appended = await this.deps.knex.transaction(async (trx) => {
+        const changed = await trx('core_conversations')
+          .where({ id, tenant_id: tenantId })
+          .whereIn('state', ['active', 'idle'])
+          .update({
+            state: 'waiting',
+            assigned_agent_id: null,
+            waiting_since: now,
+            ...(target ? { target: writeJson(target) } : {}),
+            updated_at: now,
+          });
+        if (changed === 0)
+          throw new ConflictError(
+            'The conversation changed meanwhile; reload it.',
+            'CONVERSATION_STATE',
+          );
+        if (fromAgentId)
+          await trx('core_users').where({ id: fromAgentId }).update({ last_ended_at: now });
+        return this.deps.log.append(
+          systemEvent(
+            tenantId,
+            id,
+            'conversation.requeued',
+            'Please wait, the next agent will be with you shortly.',
+            {
+              fromAgentId,
+              byUserId,
+            },
+          ),
+          now,
+          trx,
+        );
+      });
+    }
+    await this.published(appended);
+    const snapshot = toSnapshot(appended.conversation);
+    await this.deps.hooks.session.conversationTransferred.call(snapshot, {
+      fromAgentId,
+      toAgentId,
+      byUserId,
+    });
+    if (!toAgentId) {
+      await this.deps.hooks.session.conversationStateChanged.call(snapshot, {
+        from: current.state,
+        to: 'waiting',
+      });
+      await this.deps.hooks.routing.requeued.call(
+        {
+          conversation: snapshot,
+          target: snapshot.target,
+          priority: snapshot.priority,
+          enqueuedAt: now,
+          excludedAgentIds: fromAgentId ? [fromAgentId] : [],
+        },
+        'transfer-to-queue',
+      );
+    } else {
+      await this.deps.hooks.session.agentJoined.call(snapshot, toAgentId);
+    }
+    return appended.conversation;
+  }
+
+  /** Ends a conversation (visitor, agent or system). Ending an ended one is a no-op. */
+  async end(principal: Principal | null, id: string, reason: string): Promise<ConversationRecord> {
+    const current = principal ? await this.visibleTo(principal, id) : null;
+    if (!current) throw new NotFoundError(`No conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
+    if (current.state === 'ended') return current;
+    if (principal?.kind === 'user') this.assertHolder(principal, current, true);
+    const by: ConversationEnd['by'] =
+      principal?.kind === 'visitor' ? 'visitor' : principal?.kind === 'user' ? 'agent' : 'system';
+    const userId = principal?.kind === 'user' ? principal.userId : null;
+    return this.endRecord(current, { by, userId, reason });
+  }
+
+  /** Ends `current` on behalf of the system (idle timeout, erase, retention). */
+  async endRecord(current: ConversationRecord, end: ConversationEnd): Promise<ConversationRecord> {
+    const now = this.deps.clock.now();
+    const text = end.by === 'visitor' ? 'The visitor left the chat.' : 'The chat has ended.';
+    const appended = await this.deps.knex.transaction(async (trx) => {
+      const changed = await trx('core_conversations')
+        .where({ id: current.id, tenant_id: current.tenantId })
+        .whereNull('ended_at')
+        .update({
+          state: 'ended',
+          ended_at: now,
+          ended_by: end.by,
+          end_reason: end.reason,
+          waiting_since: null,
+          updated_at: now,
+        });
+      if (changed === 0) return null;
+      if (current.assignedAgentId)
+        await trx('core_users')
+          .where({ id: current.assignedAgentId })
+          .update({ last_ended_at: now });
+      return this.deps.log.append(
+        systemEvent(current.tenantId, current.id, 'conversation.ended', text, {
+          by: end.by,
+          reason: end.reason,
+        }),
+        now,
+        trx,
+      );
+    });
+    if (!appended) return (await this.get(current.tenantId, current.id)) ?? current;
+    await this.published(appended);
+    const snapshot = toSnapshot(appended.conversation);
+    await this.deps.hooks.session.conversationStateChanged.call(snapshot, {
+      from: current.state,
+      to: 'ended',
+    });
+    await this.deps.hooks.session.conversationEnded.call(snapshot, end);
+    return appended.conversation;
+  }
+
+  /** Active conversations quiet for `idleAfterMs` turn idle (a message wakes them). */
+  async sweepIdle(idleAfterMs: number): Promise<number> {
+    const now = this.deps.clock.now();
+    const rows = (await this.deps
+      .knex('core_conversations')
+      .where({ state: 'active' })
+      .andWhere('updated_at', '<', now - idleAfterMs)
+      .limit(500)) as Record<string, unknown>[];
+    let count = 0;
+    for (const row of rows) {
+      const changed = await this.deps
+        .knex('core_conversations')
+        .where({ id: row.id as string, state: 'active', updated_at: row.updated_at as number })
+        .update({ state: 'idle', updated_at: now });
+      if (changed === 0) continue;
+      count++;
+      const record = (await this.get(row.tenant_id as string, row.id as string))!;
+      await this.publishConversation(record);
+      await this.deps.hooks.session.conversationStateChanged.call(toSnapshot(record), {
+        from: 'active',
+        to: 'idle',
+      });
+    }
+    return count;
+  }
+
+  /** Conversations of a tenant, newest first, with optional filters and a keyset cursor. */
+  async list(
+    tenantId: string,
+    filter: {
+      state?: ConversationState | 'open';
+      assignedAgentId?: string;
+      visitorId?: string;
+      limit: number;
+      before?: { at: number; id: string };
+    },
+  ): Promise<ConversationRecord[]> {
+    let query = this.deps.knex('core_conversations').where({ tenant_id: tenantId });
+    if (filter.state === 'open') query = query.whereIn('state', OPEN_STATES as ConversationState[]);
+    else if (filter.state) query = query.where({ state: filter.state });
+    if (filter.assignedAgentId) query = query.where({ assigned_agent_id: filter.assignedAgentId });
+    if (filter.visitorId) query = query.where({ visitor_id: filter.visitorId });
+    if (filter.before) {
+      const { at, id } = filter.before;
+      query = query.where((q) =>
+        q
+          .where('created_at', '<', at)
+          .orWhere((q2) => q2.where('created_at', at).andWhere('id', '<', id)),
+      );
+    }
+    const rows = (await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit)) as Record<string, unknown>[];
+    return rows.map(toConversation);
+  }
+
+  /** The waiting queue of a tenant: priority first, then FIFO. */
+  async queue(tenantId: string, limit = 200): Promise<ConversationRecord[]> {
+    const rows = (await this.deps
+      .knex('core_conversations')
+      .where({ tenant_id: tenantId, state: 'waiting' })
+      .orderBy([
+        { column: 'priority', order: 'desc' },
+        { column: 'waiting_since', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit)) as Record<string, unknown>[];
+    return rows.map(toConversation);
+  }
+
+  /** Publishes a stored message and the conversation change it carried. */
+  async published(appended: Appended): Promise<void> {
+    const message = appended.message;
+    const payload: MessagePublished = {
+      tenantId: message.tenantId,
+      visitorId: appended.conversation.visitorId,
+      message: toMessageSnapshot(message),
+      visitorSeq: message.visitorSeq,
+    };
+    await this.deps.events.publish(ChatTopics.message, payload);
+    await this.publishConversation(appended.conversation);
+  }
+
+  async publishConversation(record: ConversationRecord): Promise<void> {
+    const payload: ConversationPublished = {
+      conversation: toSnapshot(record),
+      lastVisitorSeq: record.lastVisitorSeq,
+    };
+    await this.deps.events.publish(ChatTopics.conversation, payload);
+  }
+
+  /** Only the agent holding a conversation, or a manager, may change it. */
+  private assertHolder(
+    principal: Principal,
+    record: ConversationRecord,
+    allowUnassigned = false,
+  ): void {
+    if (principal.kind === 'system' || hasPermission(principal, Permissions.ConversationManage))
+      return;
+    if (principal.kind !== 'user') return;
+    if (record.assignedAgentId === principal.userId) return;
+    if (allowUnassigned && record.assignedAgentId === null) return;
+    throw new ConflictError(
+      'This conversation is assigned to someone else; ask a supervisor to transfer it.',
+      'CONVERSATION_NOT_ASSIGNED',
+    );
+  }
+
+  /** Serialises capacity checks per agent across processes (PostgreSQL row lock). */
+  private async lockAgent(trx: Knex.Transaction, tenantId: string, agentId: string): Promise<void> {
+    let query = trx('core_users').where({ id: agentId, tenant_id: tenantId }).first('id');
+    if (this.deps.dialect === 'postgres') query = query.forUpdate();
+    const row = await query;
+    if (!row) throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+  }
+}
+
+/** Open conversations an agent holds. */
+export async function countOpen(trx: Knex | Knex.Transaction, agentId: string): Promise<number> {
+  const row = (await trx('core_conversations')
+    .where({ assigned_agent_id: agentId })
+    .whereNull('ended_at')
+    .count({ n: '*' })
+    .first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+function canSee(principal: Principal, record: ConversationRecord): boolean {
+  if (principal.kind === 'system') return true;
+  if (principal.tenantId !== record.tenantId) return false;
+  if (principal.kind === 'visitor') return principal.visitorId === record.visitorId;
+  return hasPermission(principal, Permissions.ConversationRead);
+}
+
+/** A public system event message: the change gets a seq and replays like any message. */
+export function systemEvent(
+  tenantId: string,
+  conversationId: string,
+  event: string,
+  text: string,
+  metadata: Record<string, unknown> = {},
+): NewMessage {
+  return {
+    tenantId,
+    conversationId,
+    author: { kind: 'system', id: null },
+    kind: 'event',
+    visibility: 'public',
+    body: text,
+    metadata: { event, ...metadata },
+    clientMessageId: null,
+  };
+}

@@ -1,0 +1,111 @@
+import type Router from '@koa/router';
+import type { Operation } from '../api/operation.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { ChatCoreDeps } from '../chat-core.js';
+import type { AccountsPort } from './accounts-port.js';
+import { attachmentRoutes } from './attachment-routes.js';
+import type { AttachmentStore } from './attachment-store.js';
+import { ChatReplay } from './chat-replay.js';
+import { ChatTopics, type PresencePublished } from './chat-events.js';
+import { conversationOperations } from './conversation-operations.js';
+import { ConversationService } from './conversation-service.js';
+import { MessageLog } from './message-log.js';
+import { MessageService } from './message-service.js';
+import { MessageWriter } from './message-writer.js';
+import { RoutingDispatcher } from './routing-dispatcher.js';
+import { visitorOperations } from './visitor-operations.js';
+import { VisitorService } from './visitor-service.js';
+
+/** Visitors, conversations, messages and attachments, assembled. */
+export interface Chat {
+  readonly visitors: VisitorService;
+  readonly conversations: ConversationService;
+  readonly messages: MessageService;
+  readonly dispatcher: RoutingDispatcher;
+  readonly replay: ChatReplay;
+  readonly operations: Operation[];
+  readonly routers: Router[];
+  /** Starts the idle sweep and routing triggers; returns the stopper. */
+  start(): () => void;
+}
+
+export function createChat(
+  deps: ChatCoreDeps & {
+    accounts: AccountsPort;
+    attachments: AttachmentStore;
+    limiter: RateLimiter;
+  },
+): Chat {
+  const { knex, dialect, clock, logger, events, hooks, config } = deps;
+  const log = new MessageLog(knex, dialect);
+  const writer = new MessageWriter(knex, log, clock, logger);
+  const visitors = new VisitorService({ knex, clock, events, hooks, accounts: deps.accounts });
+  const conversations = new ConversationService({
+    knex,
+    dialect,
+    clock,
+    logger,
+    events,
+    hooks,
+    log,
+    accounts: deps.accounts,
+    visitorSnapshot: (tenantId, visitorId) => visitors.get(tenantId, visitorId),
+  });
+  const messages = new MessageService({
+    knex,
+    events,
+    hooks,
+    writer,
+    conversations,
+    accounts: deps.accounts,
+    maxMessageLength: config.chat.maxMessageLength,
+  });
+  const dispatcher = new RoutingDispatcher({ knex, clock, logger, hooks, conversations });
+  const replay = new ChatReplay(conversations, messages);
+  const operations = [
+    ...visitorOperations(visitors, conversations, () => clock.now()),
+    ...conversationOperations(conversations, messages, dispatcher, {
+      maxMessageLength: config.chat.maxMessageLength,
+    }),
+  ];
+  const routers = [
+    attachmentRoutes({
+      knex,
+      clock,
+      store: deps.attachments,
+      conversations,
+      messages,
+      limiter: deps.limiter,
+      maxBytes: config.chat.maxAttachmentBytes,
+      allowedTypes: config.chat.attachmentTypes,
+    }),
+  ];
+  return {
+    visitors,
+    conversations,
+    messages,
+    dispatcher,
+    replay,
+    operations,
+    routers,
+    start() {
+      const sweep = clock.setInterval(
+        () => {
+          conversations
+            .sweepIdle(config.chat.idleAfterMs)
+            .catch((error: unknown) => logger.error({ err: error }, 'idle sweep failed'));
+        },
+        Math.min(60_000, config.chat.idleAfterMs),
+      );
+      // An agent coming online may take waiting chats.
+      const presence = events.subscribe(ChatTopics.presence, (payload) => {
+        const p = payload as PresencePublished;
+        if (p.presence === 'online') void dispatcher.kick(p.tenantId);
+      });
+      return () => {
+        sweep.dispose();
+        presence.dispose();
+      };
+    },
+  };
+}

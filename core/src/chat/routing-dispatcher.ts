@@ -1,0 +1,173 @@
+import type { Knex } from 'knex';
+import {
+  isSwitchboardError,
+  type Clock,
+  type Logger,
+  type RoutingCandidate,
+  type RoutingRequest,
+  type RoutingTarget,
+} from '@switchboard/sdk';
+import type { HookCatalogue } from '../hooks/hook-catalogue.js';
+import { toSnapshot, type ConversationRecord } from './conversation-record.js';
+import type { ConversationService } from './conversation-service.js';
+import { num, numOrNull, readJson } from './json-column.js';
+
+/**
+ * Places waiting chats with agents through the routing hooks. The kernel keeps the queue and
+ * assigns atomically; plugins (the ACD) filter and score candidates and pick the agent. With no
+ * `routing.select` tap the core assigns nothing: agents pick chats from the queue by hand.
+ * Runs per tenant, one pass at a time, whenever something may have freed or added capacity.
+ */
+export class RoutingDispatcher {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      knex: Knex;
+      clock: Clock;
+      logger: Logger;
+      hooks: HookCatalogue;
+      conversations: ConversationService;
+    },
+  ) {}
+
+  /** Asks for a routing pass over `tenantId`'s queue; passes never overlap per tenant. */
+  kick(tenantId: string): Promise<void> {
+    if (!this.deps.hooks.routing.select.isUsed()) return Promise.resolve();
+    const current = this.running.get(tenantId);
+    if (current) {
+      this.again.add(tenantId);
+      return current;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.again.delete(tenantId);
+          await this.pass(tenantId);
+        } while (this.again.has(tenantId));
+      } catch (error) {
+        this.deps.logger.error({ err: error, tenantId }, 'routing pass failed');
+      } finally {
+        this.running.delete(tenantId);
+      }
+    })();
+    this.running.set(tenantId, run);
+    return run;
+  }
+
+  /** One pass: each waiting chat in priority/FIFO order gets one placement attempt. */
+  private async pass(tenantId: string): Promise<void> {
+    const queue = await this.deps.conversations.queue(tenantId, 500);
+    for (const conversation of queue) {
+      const candidates = await this.candidates(conversation);
+      if (candidates.length === 0) continue;
+      const request = this.requestOf(conversation);
+      const filtered =
+        (await this.deps.hooks.routing.candidates.call(candidates, request)) ?? candidates;
+      const allowed = new Set(candidates.map((c) => c.agentId));
+      const final = Array.isArray(filtered)
+        ? filtered.filter((c) => c && allowed.has(c.agentId))
+        : candidates;
+      if (final.length === 0) continue;
+      const selection = await this.deps.hooks.routing.select.call(final, request);
+      if (!selection || !allowed.has(selection.agentId)) continue;
+      try {
+        await this.deps.conversations.assign(
+          tenantId,
+          conversation.id,
+          selection.agentId,
+          selection.reason,
+        );
+      } catch (error) {
+        // Taken meanwhile or the agent filled up: the next pass sees the new state.
+        if (!isSwitchboardError(error)) throw error;
+      }
+    }
+  }
+
+  requestOf(conversation: ConversationRecord): RoutingRequest {
+    return {
+      conversation: toSnapshot(conversation),
+      target: conversation.target,
+      priority: conversation.priority,
+      enqueuedAt: conversation.waitingSince ?? conversation.createdAt,
+      excludedAgentIds: [],
+    };
+  }
+
+  /** Online, enabled agents of the tenant who match the target and have room. */
+  async candidates(conversation: ConversationRecord): Promise<RoutingCandidate[]> {
+    const now = this.deps.clock.now();
+    const users = (await this.deps
+      .knex('core_users')
+      .where({ tenant_id: conversation.tenantId, presence: 'online' })
+      .andWhereNot('disabled', true)) as Record<string, unknown>[];
+    if (users.length === 0) return [];
+    const loads = (await this.deps
+      .knex('core_conversations')
+      .where({ tenant_id: conversation.tenantId })
+      .whereNull('ended_at')
+      .whereNotNull('assigned_agent_id')
+      .groupBy('assigned_agent_id')
+      .select('assigned_agent_id')
+      .count({ n: '*' })) as { assigned_agent_id: string; n: number | string }[];
+    const loadOf = new Map(loads.map((l) => [l.assigned_agent_id, Number(l.n)]));
+    const target = effectiveTarget(conversation, now);
+    const out: RoutingCandidate[] = [];
+    for (const u of users) {
+      const skills = readJson<string[]>(u.skills, []);
+      const groups = readJson<string[]>(u.groups, []);
+      const departments = readJson<string[]>(u.department_ids, []);
+      if (!matches(target, u.id as string, skills, groups, departments)) continue;
+      const load = loadOf.get(u.id as string) ?? 0;
+      const capacity = num(u.capacity);
+      if (load >= capacity) continue;
+      const since = Math.max(
+        numOrNull(u.last_assigned_at) ?? 0,
+        numOrNull(u.last_ended_at) ?? 0,
+        num(u.presence_at),
+      );
+      out.push({
+        agentId: u.id as string,
+        load,
+        capacity,
+        idleMs: Math.max(0, now - since),
+        skills,
+        groups,
+        scores: {},
+      });
+    }
+    return out;
+  }
+}
+
+function effectiveTarget(c: ConversationRecord, now: number): RoutingTarget {
+  const t = c.target;
+  if (t.kind === 'agent' && t.fallback && t.fallbackAfterMs !== undefined) {
+    const since = c.waitingSince ?? c.createdAt;
+    if (now - since >= t.fallbackAfterMs) return t.fallback;
+  }
+  return t;
+}
+
+function matches(
+  t: RoutingTarget,
+  id: string,
+  skills: string[],
+  groups: string[],
+  departments: string[],
+): boolean {
+  switch (t.kind) {
+    case 'any':
+      return true;
+    case 'skill':
+      return t.value !== undefined && skills.includes(t.value);
+    case 'group':
+      return t.value !== undefined && groups.includes(t.value);
+    case 'department':
+      return t.value !== undefined && departments.includes(t.value);
+    case 'agent':
+      return t.value === id;
+  }
+}

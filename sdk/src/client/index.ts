@@ -1,0 +1,17 @@
+/**
+ * `@switchboard/sdk/client`: the real-time client. Imports nothing but the protocol types, so it
+ * runs in browsers and in Node alike.
+ */
+export {
+  SwitchboardClient,
+  endpoints,
+  type ClientEvents,
+  type ClientState,
+  type SwitchboardClientOptions,
+  type UnauthorizedEvent,
+} from './switchboard-client.js';
+export { SwitchboardClientError } from './client-error.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { LruMap, LruSet } from './lru.js';
+export type { FetchLike, WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
+export * from '../protocol.js';
