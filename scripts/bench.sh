@@ -1,10 +1,59 @@
 #!/usr/bin/env bash
-# Hooks benchmark: guarded hook dispatch against raw tapable and a plain loop, then the server's
-# cold start. Builds first (the kernel is measured from core/dist). Prints tables and PASS/FAIL
-# per goal; writes bench/results/hooks-<timestamp>.json and, for a full run (no --quick or
-# --only), bench/results/latest-hooks.json.
-# Exits 1 when a goal is missed. Extra args go to bench/hooks.ts: --quick, --only=dispatch|cold-start.
+# Benchmarks, built first (the kernel and the server are measured from their dist/):
+# - hooks (bench/hooks.ts): guarded hook dispatch against raw tapable and a plain loop, then the
+#   server's cold start; writes bench/results/hooks-<timestamp>.json (latest-hooks.json on a
+#   full run);
+# - chat (bench/chat-bench.ts, GitHub issue 4): idle sockets, saturated message throughput and
+#   open-loop latency of the chat core over loopback WebSockets, each next to a bare ws server in
+#   the same run; writes bench/results/chat-<timestamp>.json (latest-chat.json on a full run).
+#   See docs/benchmarks.md.
+# Prints tables and PASS/FAIL per goal. Exits 1 when a goal is missed (2 on a usage error).
+#
+# Options: --quick (both suites), --only=hooks|chat|dispatch|cold-start|idle|messages|saturation|latency.
+# Other options go to the chat suite: --connections=N --pairs=N --window=N --rate=N --loaders=N
+# --idle-loaders=N --synchronous=normal|full --cpu-prof.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+suites=(hooks chat)
+hooks_args=()
+chat_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --only=hooks) suites=(hooks) ;;
+    --only=chat) suites=(chat) ;;
+    --only=dispatch | --only=cold-start)
+      suites=(hooks)
+      hooks_args+=("$arg")
+      ;;
+    --only=idle | --only=messages | --only=saturation | --only=latency)
+      suites=(chat)
+      chat_args+=("$arg")
+      ;;
+    --only=*)
+      echo "--only takes hooks, chat, dispatch, cold-start, idle, messages, saturation or latency, not \"${arg#--only=}\"." >&2
+      exit 2
+      ;;
+    --quick)
+      hooks_args+=("$arg")
+      chat_args+=("$arg")
+      ;;
+    *) chat_args+=("$arg") ;;
+  esac
+done
+
 npx tsc -b
-exec node --import tsx bench/hooks.ts "$@"
+
+status=0
+for suite in "${suites[@]}"; do
+  code=0
+  case "$suite" in
+    hooks) node --import tsx bench/hooks.ts "${hooks_args[@]}" || code=$? ;;
+    chat)
+      echo
+      node --import tsx bench/chat-bench.ts "${chat_args[@]}" || code=$?
+      ;;
+  esac
+  if ((code > status)); then status=$code; fi
+done
+exit "$status"

@@ -118,7 +118,7 @@ export interface AgentAccount {
   readonly token: string;
 }
 
-/** `count` agents of the default tenant, signed in (one token each). */
+/** `count` agents of the default tenant, signed in (one token each) and online. */
 export function createAgents(
   rest: Rest,
   adminToken: string,
@@ -136,6 +136,8 @@ export function createAgents(
       adminToken,
     );
     const signedIn = await rest.expect(200, 'POST', '/api/v1/auth/login', { email, password });
+    // Chats are only queued while some agent is online.
+    await rest.expect(200, 'POST', '/api/v1/presence', { presence: 'online' }, signedIn.token);
     return { userId: user.id as string, token: signedIn.token as string };
   });
 }

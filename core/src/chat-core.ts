@@ -141,9 +141,9 @@ export class ChatCore {
       maxJsonDepth: config.http.maxJsonDepth,
       // The HTTP edge's resolvers in its order (admin token, then the chat core's), read live.
       resolvers: { [Symbol.iterator]: () => [admin, ...this.resolvers][Symbol.iterator]() },
-      // The chat services provide these: replay (ReplaySource) and checkOrigin (site origins).
-      replay: null,
-      checkOrigin: null,
+      replay: this.chat.replay,
+      // A visitor socket must come from one of its site's allowed origins, like the session.
+      checkOrigin: (principal, origin) => this.chat.visitors.originAllowedFor(principal, origin),
     });
     const gateway = this.gateway;
     this.onStop(() => gateway.close());

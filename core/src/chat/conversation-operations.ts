@@ -85,6 +85,26 @@ export function conversationOperations(
       },
     }),
     defineOperation({
+      name: 'conversation.leaveMessage',
+      summary: 'Leave a message when nobody is available (stored as an ended conversation).',
+      permission: Permissions.VisitorChat,
+      principals: ['visitor'],
+      http: { method: 'POST', path: '/api/v1/visitor/offline-messages', status: 201 },
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['body'],
+        properties: {
+          body: { type: 'string', minLength: 1, maxLength: limits.maxMessageLength },
+        },
+      },
+      async handler(call) {
+        const p = call.principal as VisitorPrincipal;
+        const record = await conversations.leaveMessage(p, (call.input as { body: string }).body);
+        return { conversation: toVisitorConversation(record, record.lastVisitorSeq) };
+      },
+    }),
+    defineOperation({
       name: 'conversation.get',
       summary: 'One conversation, in the caller’s view.',
       permission: null,

@@ -112,6 +112,16 @@ export class ConversationService {
         'Your visitor session has ended; start a new one.',
         'VISITOR_NOT_FOUND',
       );
+    if (input.departmentId) {
+      const department = await this.deps
+        .knex('core_departments')
+        .where({ id: input.departmentId, tenant_id: tenantId })
+        .first('id');
+      // Another tenant's department answers exactly like a missing one.
+      if (!department) {
+        throw new NotFoundError(`No department "${input.departmentId}".`, 'DEPARTMENT_NOT_FOUND');
+      }
+    }
     const target: RoutingTarget =
       input.target ??
       (input.departmentId ? { kind: 'department', value: input.departmentId } : { kind: 'any' });
@@ -171,15 +181,108 @@ export class ConversationService {
       from: 'browsing',
       to: 'waiting',
     });
-    await this.deps.hooks.routing.enqueue.call({
+    const request = {
       conversation: snapshot,
       target,
       priority,
       enqueuedAt: now,
       excludedAgentIds: [],
-    });
+    };
+    await this.deps.hooks.routing.enqueue.call(request);
+    if (!(await this.anyAgentOnline(tenantId))) {
+      // Nobody to answer: ask the overflow hook; by default the visitor leaves a message. The
+      // ended conversation stays on record as a missed chat.
+      const overflow = await this.deps.hooks.routing.overflow.call({
+        request,
+        reason: 'no-agents',
+      });
+      if (overflow?.action !== 'keep-waiting') {
+        await this.endRecord(created.conversation, {
+          by: 'system',
+          userId: null,
+          reason: 'no-agents',
+        });
+        const message = overflow?.message ?? null;
+        return overflow?.action === 'ticket'
+          ? { status: 'ticket', message }
+          : { status: 'offline', message };
+      }
+    }
     const current = (await this.get(tenantId, id)) ?? created.conversation;
     return { status: current.state === 'waiting' ? 'queued' : 'assigned', conversation: current };
+  }
+
+  /**
+   * An offline message (nobody available): stored as a conversation that is already ended, with
+   * reason `offline-message`, so agents find it in the history and a tickets plugin can pick it up.
+   */
+  async leaveMessage(principal: VisitorPrincipal, body: string): Promise<ConversationRecord> {
+    const { tenantId, visitorId, siteId } = principal;
+    const open = await this.openOf(tenantId, visitorId);
+    if (open) {
+      throw new ConflictError('You have a chat open; write there instead.', 'CONVERSATION_OPEN');
+    }
+    const now = this.deps.clock.now();
+    const id = newId('cnv', now);
+    const appended = await this.deps.knex.transaction(async (trx) => {
+      await trx('core_conversations').insert({
+        id,
+        tenant_id: tenantId,
+        site_id: siteId,
+        visitor_id: visitorId,
+        state: 'waiting',
+        target: writeJson({ kind: 'any' }),
+        created_at: now,
+        updated_at: now,
+      });
+      await this.deps.log.append(
+        {
+          tenantId,
+          conversationId: id,
+          author: { kind: 'visitor', id: visitorId },
+          kind: 'text',
+          visibility: 'public',
+          body,
+          metadata: { offline: true },
+          clientMessageId: null,
+        },
+        now,
+        trx,
+      );
+      await trx('core_conversations').where({ id }).update({
+        state: 'ended',
+        ended_at: now,
+        ended_by: 'visitor',
+        end_reason: 'offline-message',
+      });
+      return this.deps.log.append(
+        systemEvent(tenantId, id, 'conversation.ended', 'Message left for the team.', {
+          by: 'visitor',
+          reason: 'offline-message',
+        }),
+        now,
+        trx,
+      );
+    });
+    await this.published(appended);
+    const snapshot = toSnapshot(appended.conversation);
+    await this.deps.hooks.session.conversationStarted.call(snapshot);
+    await this.deps.hooks.session.conversationEnded.call(snapshot, {
+      by: 'visitor',
+      userId: null,
+      reason: 'offline-message',
+    });
+    return appended.conversation;
+  }
+
+  /** True when some enabled agent of the tenant is online. */
+  async anyAgentOnline(tenantId: string): Promise<boolean> {
+    const row = await this.deps
+      .knex('core_users')
+      .where({ tenant_id: tenantId, presence: 'online' })
+      .andWhereNot('disabled', true)
+      .first('id');
+    return Boolean(row);
   }
 
   /**

@@ -104,3 +104,21 @@ export function toVisitorConversation(
     endedAt: conversation.endedAt,
   };
 }
+
+/**
+ * The visitor's view of a typing indicator: only public typing by someone else, and never who
+ * exactly (an agent's id stays inside). Null when the visitor must not see it.
+ */
+export function toVisitorTyping(typing: {
+  readonly conversationId: string;
+  readonly author: { readonly kind: 'visitor' | 'agent'; readonly id: string | null };
+  readonly typing: boolean;
+  readonly visibility: 'public' | 'internal';
+}): { conversationId: string; author: { kind: 'agent'; id: null }; typing: boolean } | null {
+  if (typing.visibility !== 'public' || typing.author.kind === 'visitor') return null;
+  return {
+    conversationId: typing.conversationId,
+    author: { kind: 'agent', id: null },
+    typing: typing.typing,
+  };
+}

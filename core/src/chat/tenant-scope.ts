@@ -7,8 +7,7 @@ import { ForbiddenError, NotFoundError, type Principal } from '@switchboard/sdk'
  */
 export function scopeTenant(principal: Principal, requested: string | undefined): string {
   if (principal.kind === 'system') {
-    if (!requested)
-      throw new ForbiddenError('Name the tenant: add "tenantId".', 'TENANT_REQUIRED');
+    if (!requested) throw new ForbiddenError('Name the tenant: add "tenantId".', 'TENANT_REQUIRED');
     return requested;
   }
   if (requested !== undefined && requested !== principal.tenantId) {

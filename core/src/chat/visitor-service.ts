@@ -7,6 +7,7 @@ import {
   type Clock,
   type EventBus,
   type PageView,
+  type Principal,
   type VisitorPrincipal,
   type AuthorKind,
   type ConversationColour,
@@ -147,6 +148,13 @@ export class VisitorService {
     if (newVisit) await this.deps.hooks.session.visitorArrived.call(visitor);
     await this.publish(visitor);
     return { token: issued.token, expiresAt: issued.expiresAt, cookieId, visitor, site };
+  }
+
+  /** True when a visitor socket from `origin` may speak for `principal` (its site's origins). */
+  async originAllowedFor(principal: Principal, origin: string | null): Promise<boolean> {
+    if (principal.kind !== 'visitor') return true;
+    const site = await this.deps.accounts.sites.get(principal.tenantId, principal.siteId);
+    return site !== null && originAllowed(site, origin);
   }
 
   async get(tenantId: string, visitorId: string): Promise<VisitorSnapshot | null> {

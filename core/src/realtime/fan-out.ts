@@ -22,7 +22,7 @@ import {
   type TypingPublished,
   type VisitorPublished,
 } from '../chat/chat-events.js';
-import { toVisitorConversation, toVisitorMessage } from '../chat/egress.js';
+import { toVisitorConversation, toVisitorTyping, toVisitorMessage } from '../chat/egress.js';
 import type { Connection } from './connection.js';
 import type { SocketRegistry } from './socket-registry.js';
 
@@ -129,16 +129,12 @@ export function subscribeFanOut(events: EventBus, target: FanOutTarget): Disposa
         const frame = encode(event);
         for (const conn of watchers) if (seesTenant(conn, p.tenantId)) target.deliver(conn, frame);
       }
-      // Visitors see public typing by others, never who exactly (as egress hides author ids).
-      if (p.visibility !== 'public' || p.author.kind === 'visitor') return;
+      // Visitors see public typing by others, never who exactly: egress decides.
+      const visitorView = toVisitorTyping(p);
+      if (!visitorView) return;
       const visitors = ownSockets(sockets.visitorSockets(p.visitorId), p.tenantId);
       if (visitors.length === 0) return;
-      const event: TypingEvent = {
-        type: 'typing',
-        conversationId,
-        author: { kind: p.author.kind, id: null },
-        typing: p.typing,
-      };
+      const event: TypingEvent = { type: 'typing', ...visitorView };
       const frame = encode(event);
       for (const conn of visitors) target.deliver(conn, frame);
     }),

@@ -3,22 +3,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
 import {
   CloseCodes,
-  ConflictError,
-  InputError,
-  NotFoundError,
-  Permissions,
   UnauthorizedError,
   WS_PATH,
-  isSwitchboardError,
   type Clock,
   type Disposable,
-  type ErrorFrame,
   type EventBus,
   type Logger,
   type Principal,
-  type SubscribeData,
 } from '@switchboard/sdk';
-import { RawResponse } from '../api/operation.js';
 import type { OperationRegistry } from '../api/operation-registry.js';
 import type { AccessPolicy } from '../auth/policy.js';
 import type { RevokedPublished } from '../chat/chat-events.js';
@@ -28,10 +20,11 @@ import type { PrincipalResolver } from '../http/auth.js';
 import { SchemaValidator } from '../validation.js';
 import { Connection } from './connection.js';
 import { encode, revocationMatches, subscribeFanOut, type FanOutTarget } from './fan-out.js';
-import { parseFrame } from './frame-parser.js';
+import { MAX_BAD_FRAMES, answerError, serveFrame, type FrameHost } from './frame-server.js';
+import { HelloDeadlines } from './hello-deadlines.js';
 import type { ReplaySource } from './replay-source.js';
 import { openSession, type OriginCheck, type SessionHost } from './session.js';
-import { MAX_SUBSCRIPTIONS, SocketRegistry } from './socket-registry.js';
+import { SocketRegistry } from './socket-registry.js';
 
 export type { OriginCheck };
 
@@ -96,8 +89,7 @@ export function createRealtimeGateway(deps: RealtimeGatewayDeps): RealtimeGatewa
   return new RealtimeGatewayImpl(deps);
 }
 
-/** Refused frames in a row a socket may send before it is closed with 4002. */
-export const MAX_BAD_FRAMES = 20;
+export { MAX_BAD_FRAMES };
 /** Frames waiting to be served on one socket before it is closed with 4002. */
 const MAX_INBOX = 256;
 /** The socket stops reading at this many waiting frames, and reads again below `RESUME_AT`. */
@@ -109,47 +101,38 @@ const CLOSE_GRACE_MS = 3000;
 const REVOCATION_MEMORY = 256;
 const TEXT = { binary: false } as const;
 
-const SUBSCRIBE_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['conversationId'],
-  properties: { conversationId: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-
-class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost {
+class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost, FrameHost {
   readonly sockets = new SocketRegistry();
   readonly logger: Logger;
   readonly config: KernelConfig['realtime'];
   readonly clock: Clock;
   readonly validator = new SchemaValidator({ useDefaults: false });
   readonly maxDepth: number;
+  readonly registry: OperationRegistry;
+  readonly policy: AccessPolicy;
   replay: ReplaySource | null;
   checkOrigin: OriginCheck | null;
   /** Every accepted socket, from upgrade to its `close` event. */
   private readonly all = new Map<WebSocket, Connection>();
   private readonly wss: WebSocketServer;
   private readonly disposables: Disposable[] = [];
-  /** Sockets in accept order, each waiting for `hello` until its deadline (one shared timer). */
-  private helloQueue: (Connection | undefined)[] = [];
-  private helloHead = 0;
-  private helloTimer: Disposable | null = null;
+  private readonly helloDeadlines: HelloDeadlines;
   /** The heartbeat sweep; runs only while there are sockets, so an idle server has no timer. */
   private heartbeat: Disposable | null = null;
   private revocations: { n: number; revoked: RevokedPublished }[] = [];
   private revocationCount = 0;
   private closing: Promise<void> | null = null;
   private drained: (() => void) | null = null;
-  // One listener of each kind shared by every socket (`this` is the socket): no closures per socket.
-  private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
-  private readonly onPong: (this: WebSocket) => void;
-  private readonly onClose: (this: WebSocket, code: number) => void;
-  private readonly onError: (this: WebSocket, error: Error) => void;
+  /** One listener of each kind, shared by every socket: no closures per socket. */
+  private readonly listeners: SocketListeners;
 
   constructor(private readonly deps: RealtimeGatewayDeps) {
     this.logger = deps.logger.child({ area: 'realtime' });
     this.config = deps.config;
     this.clock = deps.clock;
     this.maxDepth = deps.maxJsonDepth ?? 32;
+    this.registry = deps.registry;
+    this.policy = deps.policy;
     this.replay = deps.replay ?? null;
     this.checkOrigin = deps.checkOrigin ?? null;
     const options = {
@@ -160,21 +143,14 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
       closeTimeout: CLOSE_GRACE_MS,
     };
     this.wss = new WebSocketServer(options as ServerOptions);
-    const gateway = this;
-    this.onMessage = function (data, isBinary) {
-      gateway.received(this, data, isBinary);
-    };
-    this.onPong = function () {
-      const conn = gateway.all.get(this);
-      if (conn) conn.alive = true;
-    };
-    this.onClose = function (code) {
-      gateway.closed(this, code);
-    };
-    this.onError = function (error) {
-      // `ws` closes the socket itself (1009 for an oversize frame, 1002 for a protocol error).
-      gateway.logger.debug({ err: error, connectionId: gateway.all.get(this)?.id }, 'socket error');
-    };
+    this.listeners = socketListeners(this);
+    this.helloDeadlines = new HelloDeadlines(this.clock, (conn) => {
+      const error = new UnauthorizedError(
+        `Send "hello" with a token within ${this.config.helloTimeoutMs} ms of connecting.`,
+        'REALTIME_HELLO_TIMEOUT',
+      );
+      this.reject(conn, null, error, CloseCodes.Unauthorized);
+    });
     deps.server.on('upgrade', this.onUpgrade);
     this.disposables.push(...subscribeFanOut(deps.events, this));
   }
@@ -290,7 +266,7 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
 
   /** Answers a frame with an error and closes the socket (a failed `hello`). */
   reject(conn: Connection, id: string | null, error: unknown, code: number): void {
-    this.answerError(conn, id, error);
+    answerError(this, conn, id, error);
     this.cut(conn, code, code === CloseCodes.Unauthorized ? 'unauthorized' : 'refused');
   }
 
@@ -327,16 +303,16 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
       now + this.config.helloTimeoutMs,
     );
     this.all.set(ws, conn);
-    ws.on('message', this.onMessage);
-    ws.on('pong', this.onPong);
-    ws.on('close', this.onClose);
-    ws.on('error', this.onError);
-    this.helloQueue.push(conn);
-    this.armHelloTimer();
+    const { listeners } = this;
+    ws.on('message', listeners.message);
+    ws.on('pong', listeners.pong);
+    ws.on('close', listeners.close);
+    ws.on('error', listeners.error);
+    this.helloDeadlines.add(conn);
     this.heartbeat ??= this.clock.setInterval(() => this.sweep(), this.config.heartbeatMs);
   }
 
-  private received(ws: WebSocket, data: RawData, isBinary: boolean): void {
+  received(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const conn = this.all.get(ws);
     if (!conn || conn.state === 'closed') return;
     conn.alive = true;
@@ -358,7 +334,17 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
     if (conn.state === 'open') this.drain(conn);
   }
 
-  private closed(ws: WebSocket, code: number): void {
+  ponged(ws: WebSocket): void {
+    const conn = this.all.get(ws);
+    if (conn) conn.alive = true;
+  }
+
+  failed(ws: WebSocket, error: Error): void {
+    // `ws` closes the socket itself (1009 for an oversize frame, 1002 for a protocol error).
+    this.logger.debug({ err: error, connectionId: this.all.get(ws)?.id }, 'socket error');
+  }
+
+  closed(ws: WebSocket, code: number): void {
     const conn = this.all.get(ws);
     this.all.delete(ws);
     if (conn) {
@@ -400,126 +386,11 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
     while (conn.state === 'open' && conn.inbox && conn.inbox.length > 0) {
       const next = conn.inbox.shift()!;
       if (conn.inbox.length === 0) conn.inbox = null;
-      await this.serve(conn, next.data, next.binary);
+      await serveFrame(this, conn, next.data, next.binary);
       if (conn.ws.isPaused && (conn.inbox?.length ?? 0) < RESUME_AT && conn.state === 'open') {
         conn.ws.resume();
       }
     }
-  }
-
-  private async serve(conn: Connection, data: unknown, isBinary: boolean): Promise<void> {
-    const parsed = parseFrame(data, isBinary, this.maxDepth);
-    if (parsed.error) return this.refuse(conn, parsed.id, parsed.error);
-    const { id, type, data: input } = parsed.frame;
-    if (type === 'hello') {
-      return this.refuse(
-        conn,
-        id,
-        new InputError(
-          'This socket already said hello; open a new one to change the token.',
-          undefined,
-          'REALTIME_HELLO_REPEATED',
-        ),
-      );
-    }
-    const local =
-      type === 'ping' || type === 'conversation.subscribe' || type === 'conversation.unsubscribe';
-    const operation = local ? null : this.deps.registry.get(type);
-    if (!local && (!operation || operation.httpOnly)) {
-      return this.refuse(
-        conn,
-        id,
-        new NotFoundError(
-          `Unknown frame type "${type}". See docs/protocol.md for the list.`,
-          'OPERATION_UNKNOWN',
-        ),
-      );
-    }
-    conn.badFrames = 0;
-    try {
-      let result: unknown;
-      if (type === 'ping') result = { at: this.clock.now() };
-      else if (type === 'conversation.subscribe') result = await this.subscribe(conn, input);
-      else if (type === 'conversation.unsubscribe') result = this.unsubscribe(conn, input);
-      else {
-        result = await this.deps.registry.invoke(conn.principal, type, input ?? {}, {
-          ip: conn.ip,
-          origin: conn.origin,
-          connectionId: conn.id,
-          transport: 'ws',
-        });
-        if (result instanceof RawResponse) {
-          const { contentType, body, filename } = result;
-          result = { contentType, body, filename: filename ?? null };
-        }
-      }
-      this.write(conn, encode({ type: 'ack', id, result: result === undefined ? null : result }));
-    } catch (error) {
-      this.answerError(conn, id, error, type);
-    }
-  }
-
-  private async subscribe(conn: Connection, input: unknown): Promise<unknown> {
-    const { conversationId } = this.validator.validate<SubscribeData>(
-      SUBSCRIBE_SCHEMA,
-      input ?? {},
-      'conversation.subscribe input',
-    );
-    const principal = conn.principal!;
-    if (principal.kind === 'user') {
-      this.deps.policy.authorize(principal, {
-        permission: Permissions.ConversationRead,
-        principals: ['user'],
-      });
-    }
-    // The operator may watch anything; everyone else only what the chat core lets them see, and
-    // a conversation they may not see answers exactly like one that does not exist.
-    const visible =
-      principal.kind === 'system' ||
-      (this.replay !== null && (await this.replay.canWatch(principal, conversationId)));
-    if (!visible) throw new NotFoundError(`Conversation "${conversationId}" was not found.`);
-    // Visitors receive their own conversations anyway, through the egress view.
-    if (conn.isStaff && conn.state === 'open' && !this.sockets.subscribe(conn, conversationId)) {
-      throw new ConflictError(
-        `A socket may watch at most ${MAX_SUBSCRIPTIONS} conversations; unsubscribe from some first.`,
-        'REALTIME_TOO_MANY_SUBSCRIPTIONS',
-      );
-    }
-    return { conversationId, subscribed: true };
-  }
-
-  private unsubscribe(conn: Connection, input: unknown): unknown {
-    const { conversationId } = this.validator.validate<SubscribeData>(
-      SUBSCRIBE_SCHEMA,
-      input ?? {},
-      'conversation.unsubscribe input',
-    );
-    this.sockets.unsubscribe(conn, conversationId);
-    return { conversationId, subscribed: false };
-  }
-
-  /** A frame the gateway could not read or does not know: counts towards the 4002 limit. */
-  private refuse(conn: Connection, id: string | null, error: unknown): void {
-    this.answerError(conn, id, error);
-    if (++conn.badFrames > MAX_BAD_FRAMES) {
-      this.cut(conn, CloseCodes.ProtocolViolation, 'too many bad frames');
-    }
-  }
-
-  private answerError(conn: Connection, id: string | null, error: unknown, type?: string): void {
-    let body: ErrorFrame['error'];
-    if (isSwitchboardError(error)) {
-      body =
-        error.details === undefined
-          ? { code: error.code, message: error.message }
-          : { code: error.code, message: error.message, details: error.details };
-    } else {
-      const reference = `${conn.id}/${id ?? '-'}`;
-      this.logger.error({ err: error, connectionId: conn.id, frameId: id, type }, 'frame failed');
-      body = { code: 'INTERNAL', message: `Internal server error. Reference: ${reference}.` };
-    }
-    const frame: ErrorFrame = { type: 'error', id, error: body };
-    this.write(conn, encode(frame));
   }
 
   // --- timers ---
@@ -545,51 +416,14 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
     }
   }
 
-  private armHelloTimer(): void {
-    if (this.helloTimer || this.helloHead >= this.helloQueue.length) return;
-    const head = this.helloQueue[this.helloHead]!;
-    const wait = Math.max(0, head.helloDeadline - this.clock.now());
-    this.helloTimer = this.clock.setTimeout(() => {
-      this.helloTimer = null;
-      this.expireHellos();
-    }, wait);
-  }
-
-  private expireHellos(): void {
-    const now = this.clock.now();
-    const queue = this.helloQueue;
-    while (this.helloHead < queue.length) {
-      const conn = queue[this.helloHead]!;
-      if (conn.state === 'hello' && conn.helloDeadline > now) break;
-      queue[this.helloHead++] = undefined;
-      if (conn.state === 'hello') {
-        const error = new UnauthorizedError(
-          `Send "hello" with a token within ${this.config.helloTimeoutMs} ms of connecting.`,
-          'REALTIME_HELLO_TIMEOUT',
-        );
-        this.reject(conn, null, error, CloseCodes.Unauthorized);
-      }
-    }
-    if (this.helloHead === queue.length) {
-      this.helloQueue = [];
-      this.helloHead = 0;
-    } else if (this.helloHead > 1024 && this.helloHead * 2 > queue.length) {
-      this.helloQueue = queue.slice(this.helloHead);
-      this.helloHead = 0;
-    }
-    this.armHelloTimer();
-  }
-
   // --- shutdown ---
 
   private async shutdown(): Promise<void> {
     this.deps.server.off('upgrade', this.onUpgrade);
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
-    this.helloTimer?.dispose();
-    this.helloTimer = null;
+    this.helloDeadlines.dispose();
     this.heartbeat?.dispose();
     this.heartbeat = null;
-    this.helloQueue = [];
     if (this.all.size > 0) {
       const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
       for (const conn of this.all.values())
@@ -604,6 +438,31 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost 
     this.drained = null;
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+interface SocketListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  pong(this: WebSocket): void;
+  close(this: WebSocket, code: number): void;
+  error(this: WebSocket, error: Error): void;
+}
+
+/** Listeners that find their socket in `this`, as EventEmitter calls them. */
+function socketListeners(gateway: RealtimeGatewayImpl): SocketListeners {
+  return {
+    message(data, isBinary) {
+      gateway.received(this, data, isBinary);
+    },
+    pong() {
+      gateway.ponged(this);
+    },
+    close(code) {
+      gateway.closed(this, code);
+    },
+    error(error) {
+      gateway.failed(this, error);
+    },
+  };
 }
 
 function refuseUpgrade(socket: Duplex, status: string): void {

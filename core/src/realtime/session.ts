@@ -1,6 +1,7 @@
 import {
   CloseCodes,
   ForbiddenError,
+  GatewayFrames,
   InputError,
   MAX_RESUME_CONVERSATIONS,
   PROTOCOL_VERSION,
@@ -74,7 +75,7 @@ export async function openSession(
   const parsed = parseFrame(data, isBinary, host.maxDepth);
   if (parsed.error) return host.reject(conn, parsed.id, parsed.error, CloseCodes.Unauthorized);
   const { id, type } = parsed.frame;
-  if (type !== 'hello') {
+  if (type !== GatewayFrames.hello) {
     const error = new UnauthorizedError(
       'The first frame must be "hello" with your token: {"id","type":"hello","data":{"token"}}.',
       'REALTIME_HELLO_REQUIRED',

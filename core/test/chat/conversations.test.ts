@@ -286,3 +286,58 @@ describe('Conversations over REST', () => {
     expect(woke.body.colour).to.equal('green');
   });
 });
+
+describe('Chat requests with nobody online', () => {
+  let tk: TestKernel;
+  let desk: Desk;
+
+  beforeEach(async () => {
+    tk = await createTestKernel({ config: { auth: { scryptLog2N: 12 } } });
+    desk = await setupDesk(tk, 1);
+    await tk.request('POST', '/api/v1/presence', { presence: 'away' }, desk.agents[0]!.token);
+  });
+  afterEach(() => tk.stop());
+
+  it('offer the offline message form and keep the attempt on record as a missed chat', async () => {
+    const visitor = await startVisitor(tk, desk.embedKey);
+    const res = await tk.request('POST', '/api/v1/conversations', {}, visitor.token);
+    expect(res.status).to.equal(201);
+    expect(res.body).to.deep.equal({ status: 'offline', message: null });
+    const missed = await tk.request(
+      'GET',
+      `/api/v1/conversations?visitorId=${visitor.visitorId}`,
+      undefined,
+      desk.agents[0]!.token,
+    );
+    expect(missed.body.conversations).to.have.length(1);
+    expect(missed.body.conversations[0]).to.include({ state: 'ended', endReason: 'no-agents' });
+  });
+
+  it('store an offline message as an ended conversation agents can read', async () => {
+    const visitor = await startVisitor(tk, desk.embedKey, { email: 'bob@example.com' });
+    const left = await tk.request(
+      'POST',
+      '/api/v1/visitor/offline-messages',
+      { body: 'Please call me back about order 42.' },
+      visitor.token,
+    );
+    expect(left.status, JSON.stringify(left.body)).to.equal(201);
+    const id = left.body.conversation.id;
+    const seen = await tk.request(
+      'GET',
+      `/api/v1/conversations/${id}/messages`,
+      undefined,
+      desk.agents[0]!.token,
+    );
+    expect(seen.body.messages.map((m: { body: string }) => m.body)).to.include(
+      'Please call me back about order 42.',
+    );
+    const conversation = await tk.request(
+      'GET',
+      `/api/v1/conversations/${id}`,
+      undefined,
+      desk.agents[0]!.token,
+    );
+    expect(conversation.body).to.include({ state: 'ended', endReason: 'offline-message' });
+  });
+});

@@ -121,13 +121,12 @@ export class TestSocket {
         throw new Error(`No matching frame; got ${JSON.stringify(this.frames.slice(-5))}`);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        const self = this;
-        function done() {
+        const done = () => {
           clearTimeout(timer);
-          self.listeners.delete(done);
+          this.listeners.delete(done);
           resolve();
-        }
+        };
+        const timer = setTimeout(done, left);
         this.listeners.add(done);
       });
     }

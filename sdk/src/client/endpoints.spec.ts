@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { endpoints } from './switchboard-client.js';
+import { endpoints } from './endpoints.js';
 
 describe('endpoints', () => {
   it('derives the WebSocket URL from the server URL', () => {

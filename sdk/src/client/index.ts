@@ -1,10 +1,9 @@
 /**
- * `@switchboard/sdk/client`: the real-time client. Imports nothing but the protocol types, so it
- * runs in browsers and in Node alike.
+ * `@switchboard/sdk/client`: the real-time client. Imports nothing but the protocol module and
+ * its own files, so it runs in browsers and in Node alike.
  */
 export {
   SwitchboardClient,
-  endpoints,
   type ClientEvents,
   type ClientState,
   type SwitchboardClientOptions,
@@ -12,6 +11,7 @@ export {
 } from './switchboard-client.js';
 export { SwitchboardClientError } from './client-error.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { endpoints } from './endpoints.js';
 export { LruMap, LruSet } from './lru.js';
 export type { FetchLike, WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
 export * from '../protocol.js';

@@ -2,7 +2,6 @@ import {
   CloseCodes,
   MAX_RESUME_CONVERSATIONS,
   PROTOCOL_VERSION,
-  WS_PATH,
   type ConversationEvent,
   type HeartbeatEvent,
   type HelloResult,
@@ -14,7 +13,9 @@ import {
 } from '../protocol.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { SwitchboardClientError } from './client-error.js';
+import { defaultFetch, defaultWebSocket, endpoints, restRequest } from './endpoints.js';
 import { LruMap, LruSet } from './lru.js';
+import { PendingCalls, type PendingCall } from './pending-calls.js';
 import type { FetchLike, WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
 
 /** Where the client is. @public */
@@ -69,17 +70,6 @@ export interface ClientEvents {
   unauthorized: UnauthorizedEvent;
 }
 
-interface PendingCall {
-  readonly id: string;
-  readonly type: string;
-  readonly data: Readonly<Record<string, unknown>>;
-  resolve(result: unknown): void;
-  reject(error: SwitchboardClientError): void;
-  timer: ReturnType<typeof setTimeout> | null;
-  /** Sent once already on a socket that dropped before the answer. */
-  retried: boolean;
-}
-
 type Handler = (event: any) => void;
 
 /**
@@ -105,8 +95,6 @@ export class SwitchboardClient {
   private token: string;
   private readonly reconnectOptions: BackoffOptions | null;
   private heartbeatMs: number;
-  private readonly callTimeoutMs: number;
-  private readonly maxQueuedCalls: number;
   private readonly random: () => number;
 
   private currentState: ClientState = 'idle';
@@ -117,12 +105,11 @@ export class SwitchboardClient {
   private helloId: string | null = null;
   private helloError: SwitchboardClientError | null = null;
   private attempt = 0;
-  private nextId = 0;
+  private helloCount = 0;
   private lastFrameAt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
-  private readonly queue: PendingCall[] = [];
-  private readonly inFlight = new Map<string, PendingCall>();
+  private readonly calls: PendingCalls;
   private readonly seen: LruSet<string>;
   private readonly seqs = new LruMap<string, number>(MAX_RESUME_CONVERSATIONS);
   private readonly handlers = new Map<string, Set<Handler>>();
@@ -141,8 +128,7 @@ export class SwitchboardClient {
             maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
           };
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
-    this.maxQueuedCalls = options.maxQueuedCalls ?? 1000;
+    this.calls = new PendingCalls(options.callTimeoutMs ?? 30_000, options.maxQueuedCalls ?? 1000);
     this.seen = new LruSet(options.dedupeCapacity ?? 5000);
     this.random = options.random ?? Math.random;
   }
@@ -172,7 +158,7 @@ export class SwitchboardClient {
     const ws = this.socket;
     this.socket = null;
     const error = new SwitchboardClientError('CLIENT_CLOSED', 'The client was closed.');
-    this.failCalls(error);
+    this.calls.failAll(error);
     this.failWaiters(error);
     this.setState('closed');
     if (!ws) return Promise.resolve();
@@ -208,30 +194,9 @@ export class SwitchboardClient {
         new SwitchboardClientError('CLIENT_CLOSED', 'The client is closed; call connect() first.'),
       );
     }
-    if (this.queue.length + this.inFlight.size >= this.maxQueuedCalls) {
-      return Promise.reject(
-        new SwitchboardClientError(
-          'CLIENT_QUEUE_FULL',
-          `${this.maxQueuedCalls} calls are already waiting; wait for answers before sending more.`,
-        ),
-      );
-    }
-    return new Promise<T>((resolve, reject) => {
-      const call: PendingCall = {
-        id: `c${++this.nextId}`,
-        type,
-        data,
-        resolve: resolve as (result: unknown) => void,
-        reject,
-        timer: null,
-        retried: false,
-      };
-      if (this.callTimeoutMs > 0) {
-        call.timer = setTimeout(() => this.timedOut(call), this.callTimeoutMs);
-      }
-      if (this.currentState === 'open' && this.socket) this.transmit(call);
-      else this.queue.push(call);
-    });
+    const { settled } = this.calls.create<T>(type, data);
+    if (this.currentState === 'open' && this.socket) this.flush();
+    return settled;
   }
 
   /**
@@ -239,44 +204,9 @@ export class SwitchboardClient {
    * `/api/v1/conversations/c_1/messages`. Resolves with the parsed JSON body (or text); rejects
    * with the server's error.
    */
-  async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const fetchFn = this.options.fetch ?? defaultFetch();
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.token}`,
-      accept: 'application/json',
-    };
-    let payload: string | undefined;
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    let res: Awaited<ReturnType<FetchLike>>;
-    try {
-      res = await fetchFn(this.httpBase + path, { method, headers, body: payload });
-    } catch (error) {
-      throw new SwitchboardClientError(
-        'CLIENT_NETWORK',
-        `${method} ${path} failed: ${(error as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // Not JSON (an XML transcript, a CSV): hand the text over.
-    }
-    if (!res.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } })
-        ?.error;
-      throw new SwitchboardClientError(
-        error?.code ?? `HTTP_${res.status}`,
-        error?.message ?? `${method} ${path} answered ${res.status}.`,
-        error?.details,
-        res.status,
-      );
-    }
-    return parsed as T;
+    return restRequest<T>(fetchFn, this.httpBase + path, this.token, method, body);
   }
 
   /** Subscribes to an event (server events by type, plus `hello`, `state`, `unauthorized`). */
@@ -347,7 +277,7 @@ export class SwitchboardClient {
   }
 
   private sendHello(ws: WebSocketLike): void {
-    this.helloId = `h${++this.nextId}`;
+    this.helloId = `h${++this.helloCount}`;
     const resume = this.tracked();
     const data: Record<string, unknown> = { token: this.token, protocol: PROTOCOL_VERSION };
     if (Object.keys(resume).length > 0) data.resume = resume;
@@ -401,12 +331,7 @@ export class SwitchboardClient {
       else this.helloed(frame.result as HelloResult);
       return;
     }
-    const call = this.inFlight.get(frame.id);
-    if (!call) return;
-    this.inFlight.delete(frame.id);
-    if (call.timer) clearTimeout(call.timer);
-    if (error) call.reject(error);
-    else call.resolve(frame.result);
+    this.calls.answer(frame.id, error, frame.result);
   }
 
   private helloed(result: HelloResult): void {
@@ -421,38 +346,23 @@ export class SwitchboardClient {
       if ('unknown' in outcome) this.seqs.delete(id);
     }
     this.setState('open');
-    for (const call of this.queue.splice(0)) this.transmit(call);
+    this.flush();
     const waiters = this.waiters.splice(0);
     for (const waiter of waiters) waiter.resolve(result);
     this.emit('hello', result);
   }
 
-  private transmit(call: PendingCall): void {
-    this.inFlight.set(call.id, call);
-    this.socket!.send(JSON.stringify({ id: call.id, type: call.type, data: call.data }));
+  /** Sends every queued call, oldest first (calls resent after a drop come first). */
+  private flush(): void {
+    const ws = this.socket!;
+    for (const call of this.calls.takeQueued()) ws.send(frameOf(call));
   }
 
   /** The socket is gone: retry unanswered calls once, then reconnect unless told not to. */
   private dropped(code: number, reason: string): void {
     this.socket = null;
     this.stopWatchdog();
-    const resend: PendingCall[] = [];
-    for (const call of this.inFlight.values()) {
-      if (call.retried) {
-        this.settleError(
-          call,
-          new SwitchboardClientError(
-            'CLIENT_DISCONNECTED',
-            `The connection dropped twice before "${call.type}" was answered.`,
-          ),
-        );
-      } else {
-        call.retried = true;
-        resend.push(call);
-      }
-    }
-    this.inFlight.clear();
-    this.queue.unshift(...resend);
+    this.calls.requeueInFlight();
     if (!this.wanted) {
       this.setState('closed');
       return;
@@ -489,7 +399,7 @@ export class SwitchboardClient {
   private stop(error: SwitchboardClientError): void {
     this.wanted = false;
     this.clearTimers();
-    this.failCalls(error);
+    this.calls.failAll(error);
     this.failWaiters(error);
     this.setState('closed');
   }
@@ -528,32 +438,6 @@ export class SwitchboardClient {
     this.stopWatchdog();
   }
 
-  private timedOut(call: PendingCall): void {
-    const index = this.queue.indexOf(call);
-    if (index >= 0) this.queue.splice(index, 1);
-    this.inFlight.delete(call.id);
-    call.timer = null;
-    call.reject(
-      new SwitchboardClientError(
-        'CLIENT_TIMEOUT',
-        `"${call.type}" got no answer within ${this.callTimeoutMs} ms.`,
-      ),
-    );
-  }
-
-  private settleError(call: PendingCall, error: SwitchboardClientError): void {
-    if (call.timer) clearTimeout(call.timer);
-    call.timer = null;
-    call.reject(error);
-  }
-
-  private failCalls(error: SwitchboardClientError): void {
-    for (const call of [...this.inFlight.values(), ...this.queue.splice(0)]) {
-      this.settleError(call, error);
-    }
-    this.inFlight.clear();
-  }
-
   private failWaiters(error: Error): void {
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
   }
@@ -585,30 +469,6 @@ export class SwitchboardClient {
   }
 }
 
-/** HTTP base and WebSocket URL of a server URL. */
-export function endpoints(url: string): { http: string; ws: string } {
-  let base = url.trim().replace(/\/+$/, '');
-  if (base.endsWith(WS_PATH)) base = base.slice(0, -WS_PATH.length);
-  const http = base.replace(/^ws(s?):\/\//i, 'http$1://');
-  if (!/^https?:\/\//i.test(http)) {
-    throw new TypeError(`SwitchboardClient needs an absolute http(s) or ws(s) URL, not "${url}".`);
-  }
-  return { http, ws: http.replace(/^http(s?):\/\//i, 'ws$1://') + WS_PATH };
-}
-
-function defaultWebSocket(): WebSocketConstructorLike {
-  const Ctor = (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-  if (!Ctor) {
-    throw new TypeError(
-      'No global WebSocket: pass one in the options (in Node 20: `import { WebSocket } from "ws"`).',
-    );
-  }
-  return Ctor;
-}
-
-function defaultFetch(): FetchLike {
-  const fetchFn = (globalThis as { fetch?: FetchLike }).fetch;
-  if (!fetchFn) throw new TypeError('No global fetch: pass one in the options.');
-  // Called detached: browsers refuse a fetch whose `this` is not the global object.
-  return (url, init) => fetchFn.call(globalThis, url, init);
+function frameOf(call: PendingCall): string {
+  return JSON.stringify({ id: call.id, type: call.type, data: call.data });
 }
