@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import type Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { Clock, EventBus, Logger } from '@switchboard/sdk';
+import type { Clock, Disposable, EventBus, Logger } from '@switchboard/sdk';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Operation } from './api/operation.js';
 import { OperationRegistry } from './api/operation-registry.js';
@@ -17,6 +17,9 @@ import type { HookCatalogue } from './hooks/hook-catalogue.js';
 import { adminTokenResolver, type PrincipalResolver } from './http/auth.js';
 import type { PluginHost } from './plugins/plugin-host.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/realtime-gateway.js';
+
+/** How long a visitor may be without a socket before `session.visitorLeft` fires. */
+export const VISITOR_LEFT_GRACE_MS = 30_000;
 
 /** What the chat core is built from; handed to each area's factory. */
 export interface ChatCoreDeps {
@@ -44,6 +47,7 @@ export class ChatCore {
   readonly attachments: AttachmentStore;
   readonly audit: AuditLog;
   private chatServices: Chat | null = null;
+  private readonly graceTimers = new Set<Disposable>();
   private accountsArea: Accounts | null = null;
   private readonly stoppers: (() => Promise<void> | void)[] = [];
   private gateway: RealtimeGateway | null = null;
@@ -144,9 +148,25 @@ export class ChatCore {
       replay: this.chat.replay,
       // A visitor socket must come from one of its site's allowed origins, like the session.
       checkOrigin: (principal, origin) => this.chat.visitors.originAllowedFor(principal, origin),
+      onLastSocketClosed: (principal) => {
+        if (principal.kind !== 'visitor') return;
+        // A page navigation closes the socket and opens another within a moment: wait.
+        const grace = clock.setTimeout(() => {
+          this.graceTimers.delete(grace);
+          if (this.gateway?.hasSocketsOf(principal)) return;
+          this.chat.visitors
+            .left(principal.tenantId, principal.visitorId)
+            .catch((error: unknown) => logger.error({ err: error }, 'visitorLeft failed'));
+        }, VISITOR_LEFT_GRACE_MS);
+        this.graceTimers.add(grace);
+      },
     });
     const gateway = this.gateway;
-    this.onStop(() => gateway.close());
+    this.onStop(async () => {
+      await gateway.close();
+      for (const timer of this.graceTimers) timer.dispose();
+      this.graceTimers.clear();
+    });
   }
 
   /** Closes sockets and timers; the kernel then stops plugins and the database. */

@@ -150,6 +150,13 @@ export class VisitorService {
     return { token: issued.token, expiresAt: issued.expiresAt, cookieId, visitor, site };
   }
 
+  /** The visitor's last connection closed (after a grace period): `session.visitorLeft`. */
+  async left(tenantId: string, visitorId: string): Promise<void> {
+    const visitor = await this.get(tenantId, visitorId);
+    if (!visitor) return;
+    await this.deps.hooks.session.visitorLeft.call(visitor);
+  }
+
   /** True when a visitor socket from `origin` may speak for `principal` (its site's origins). */
   async originAllowedFor(principal: Principal, origin: string | null): Promise<boolean> {
     if (principal.kind !== 'visitor') return true;

@@ -47,6 +47,11 @@ export interface RealtimeGatewayDeps {
   readonly maxJsonDepth?: number;
   /** Origin check for visitor sockets; without one, every origin is accepted. */
   readonly checkOrigin?: OriginCheck | null;
+  /**
+   * Called when the last socket of a visitor or user closes (the chat core fires
+   * `session.visitorLeft` after a grace period; routing can react to agents dropping).
+   */
+  readonly onLastSocketClosed?: ((principal: Principal) => void) | null;
 }
 
 /** Counters for health checks and benchmarks. */
@@ -75,6 +80,8 @@ export interface RealtimeGateway {
   /** Closes every socket with 1001, stops timers, leaves the bus and the HTTP server. */
   close(): Promise<void>;
   stats(): RealtimeStats;
+  /** True while the visitor or user behind `principal` has an open socket on this process. */
+  hasSocketsOf(principal: Principal): boolean;
   setReplaySource(replay: ReplaySource | null): void;
   setOriginCheck(check: OriginCheck | null): void;
   /**
@@ -160,6 +167,15 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost,
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  /** True while the visitor or user behind `principal` has an open socket on this process. */
+  hasSocketsOf(principal: Principal): boolean {
+    if (principal.kind === 'visitor')
+      return (this.sockets.visitorSockets(principal.visitorId)?.size ?? 0) > 0;
+    if (principal.kind === 'user')
+      return (this.sockets.userSockets(principal.userId)?.size ?? 0) > 0;
+    return false;
   }
 
   stats(): RealtimeStats {
@@ -362,6 +378,14 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost,
     if (conn.state === 'closed') return;
     conn.state = 'closed';
     this.sockets.remove(conn);
+    const principal = conn.principal;
+    if (principal && this.deps.onLastSocketClosed && !this.hasSocketsOf(principal)) {
+      try {
+        this.deps.onLastSocketClosed(principal);
+      } catch (error) {
+        this.logger.error({ err: error }, 'last-socket callback failed');
+      }
+    }
     conn.inbox = null;
     conn.held = null;
     conn.heldBytes = 0;

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import type { TestKernel } from '@switchboard/sdk/testing';
+import type { ChatCore } from '../../src/chat-core.js';
 import { bootKernel, expectedDialect } from '../support/kernel.js';
 import { chatOf, gatewayOf, TestSocket, TestTokens, until, withTestPrincipals } from './support.js';
 
@@ -40,7 +41,8 @@ describe('The realtime gateway: hello and frames', () => {
         principals: ['user', 'system'],
         input: { type: 'object', additionalProperties: false },
         handler: async (call) => {
-          chatOf(tk).policy.authorize(call.principal, {
+          const policy: ChatCore['policy'] = chatOf(tk).policy;
+          policy.authorize(call.principal, {
             permission: 'test.never',
             principals: ['user'],
           });
@@ -280,7 +282,7 @@ describe('The realtime gateway: hello and frames', () => {
       const ids = Array.from({ length: 30 }, (_, i) => `o${i}`);
       for (const id of ids) socket.send({ id, type: 'test.echo', data: { text: id } });
       await until(() => socket.ofType('ack').length > ids.length, 'every ack');
-      const acks = socket.ofType('ack').filter((f) => f.id.startsWith('o'));
+      const acks = socket.ofType('ack').filter((f) => String(f.id).startsWith('o'));
       expect(acks.map((f) => f.id)).to.deep.equal(ids);
     });
 

@@ -37,7 +37,8 @@ type Generated = { text: string; binary: boolean };
 class Findings {
   private readonly byKey = new Map<string, string>();
   add(key: string, detail: string): void {
-    if (!this.byKey.has(key)) this.byKey.set(key, detail.length > 1500 ? `${detail.slice(0, 1500)}…` : detail);
+    if (!this.byKey.has(key))
+      this.byKey.set(key, detail.length > 1500 ? `${detail.slice(0, 1500)}…` : detail);
   }
   list(): string[] {
     return [...this.byKey.entries()].map(([key, detail]) => `${key}\n    ${detail}`);
@@ -65,7 +66,8 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
   let ops: Operation[];
   let frameOps: Operation[];
   let heapBefore = 0;
-  const findings = new Findings();
+  /** Findings of the test that is running (each test starts a fresh list). */
+  let findings = new Findings();
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   const stats = { frames: 0, requests: 0, sockets: 0, acks: 0, errors: new Map<string, number>() };
@@ -94,15 +96,43 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
   /** A frame of any kind: JSON junk, near-valid envelopes, poisoned keys, nesting, binary. */
   function frameArb(): fc.Arbitrary<Generated> {
     const types = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(...frameOps.map((op) => op.name), 'ping', 'conversation.subscribe', 'conversation.unsubscribe') },
-      { weight: 1, arbitrary: fc.constantFrom('hello', 'auth.login', 'visitor.startSession', 'auth.changePassword') },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          ...frameOps.map((op) => op.name),
+          'ping',
+          'conversation.subscribe',
+          'conversation.unsubscribe',
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'hello',
+          'auth.login',
+          'visitor.startSession',
+          'auth.changePassword',
+        ),
+      },
       { weight: 1, arbitrary: junkStrings },
     );
     const frameId = fc.oneof(
       { weight: 8, arbitrary: fc.integer({ min: 0, max: 1e9 }).map((n) => `g${n}`) },
-      { weight: 1, arbitrary: fc.oneof(junkStrings, fc.constant('x'.repeat(129)), fc.integer(), fc.constant(null), fc.jsonValue({ maxDepth: 1 })) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          junkStrings,
+          fc.constant('x'.repeat(129)),
+          fc.integer(),
+          fc.constant(null),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+      },
     );
-    const json = (value: unknown): Generated => ({ text: JSON.stringify(value) ?? 'null', binary: false });
+    const json = (value: unknown): Generated => ({
+      text: JSON.stringify(value) ?? 'null',
+      binary: false,
+    });
     return fc.oneof(
       // A JSON value of any shape.
       { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(json) },
@@ -111,7 +141,16 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
         weight: 3,
         arbitrary: fc
           .record(
-            { id: frameId, type: types, data: fc.oneof(fc.dictionary(fc.oneof(junkStrings, fc.string({ maxLength: 10 })), fieldValue(F), { maxKeys: 5 }), fc.jsonValue({ maxDepth: 2 })) },
+            {
+              id: frameId,
+              type: types,
+              data: fc.oneof(
+                fc.dictionary(fc.oneof(junkStrings, fc.string({ maxLength: 10 })), fieldValue(F), {
+                  maxKeys: 5,
+                }),
+                fc.jsonValue({ maxDepth: 2 }),
+              ),
+            },
             { requiredKeys: ['id', 'type'] },
           )
           .map(json),
@@ -127,18 +166,51 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
       {
         weight: 1,
         arbitrary: fc
-          .tuple(fc.constantFrom('conversation.subscribe', 'conversation.unsubscribe'), idPool(F), frameId)
+          .tuple(
+            fc.constantFrom('conversation.subscribe', 'conversation.unsubscribe'),
+            idPool(F),
+            frameId,
+          )
           .map(([type, conversationId, id]) => json({ id, type, data: { conversationId } })),
       },
       // Prototype-poisoning keys.
-      { weight: 1, arbitrary: fc.tuple(types, fc.integer({ min: 0, max: 1e6 })).chain(([t, n]) => poisonedJson(typeof t === 'string' ? t.replace(/["\\]/g, '') : 'x', `p${n}`)).map((text) => ({ text, binary: false })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(types, fc.integer({ min: 0, max: 1e6 }))
+          .chain(([t, n]) =>
+            poisonedJson(typeof t === 'string' ? t.replace(/["\\]/g, '') : 'x', `p${n}`),
+          )
+          .map((text) => ({ text, binary: false })),
+      },
       // Deep nesting inside data.
-      { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 120 }), types).map(([depth, type]) => ({ text: `{"id":"d${depth}","type":${JSON.stringify(type)},"data":{"x":${nested(depth)}}}`, binary: false })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 1, max: 120 }), types)
+          .map(([depth, type]) => ({
+            text: `{"id":"d${depth}","type":${JSON.stringify(type)},"data":{"x":${nested(depth)}}}`,
+            binary: false,
+          })),
+      },
       // Lone surrogates written as escapes (JSON.stringify would not produce them).
-      { weight: 1, arbitrary: fc.constantFrom('\\ud800', '\\udfff', '\\u0000', '\\ud83d\\ude00\\ud800').map((s) => ({ text: `{"id":"s1","type":"conversation.send","data":{"conversationId":"${F.conversationId}","body":"${s}"}}`, binary: false })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('\\ud800', '\\udfff', '\\u0000', '\\ud83d\\ude00\\ud800')
+          .map((s) => ({
+            text: `{"id":"s1","type":"conversation.send","data":{"conversationId":"${F.conversationId}","body":"${s}"}}`,
+            binary: false,
+          })),
+      },
       // Not JSON, and binary frames.
       { weight: 1, arbitrary: notJson.map((text) => ({ text, binary: false })) },
-      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ text: Buffer.from(bytes).toString('latin1'), binary: true })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .uint8Array({ maxLength: 64 })
+          .map((bytes) => ({ text: Buffer.from(bytes).toString('latin1'), binary: true })),
+      },
     );
   }
 
@@ -149,6 +221,10 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
       stats.errors.set(code, (stats.errors.get(code) ?? 0) + 1);
     }
   }
+
+  beforeEach(() => {
+    findings = new Findings();
+  });
 
   it(`runs on the database this run uses (${expectedDialect})`, () => {
     expect(tk.dialect).to.equal(expectedDialect);
@@ -167,45 +243,65 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
       return socket;
     };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent'), fc.array(frameArb(), { minLength: 1, maxLength: MAX_BAD_FRAMES }), async (who, frames) => {
-        const socket = await connect(who);
-        const start = socket.frames.length;
-        const sent: string[] = [];
-        for (const frame of frames) {
-          if (utf8Length(frame.text) > FRAME_BUDGET) continue;
-          socket.send(frame.binary ? Buffer.from(frame.text, 'latin1') : frame.text, { binary: frame.binary });
-          sent.push(frame.text);
-          stats.frames++;
-        }
-        // A well-formed ping ends every batch: its answer says every frame before it was served.
-        const pingId = `sync-${++sync}`;
-        socket.send({ id: pingId, type: 'ping' });
-        let synced = true;
-        try {
-          await socket.answerTo(pingId, 15_000);
-        } catch {
-          synced = false;
-        }
-        const answers = socket.frames.slice(start);
-        answers.forEach(count);
-        for (const answer of answers) {
-          if (answer.type === 'error' && answer.error?.code === 'INTERNAL') {
-            const source = sent.find((text) => answer.id && text.includes(JSON.stringify(answer.id))) ?? sent.join('\n    ');
-            findings.add(`INTERNAL error frame (${who} socket)`, `frame: ${source}\n    answer: ${JSON.stringify(answer)}`);
+      fc.asyncProperty(
+        fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent'),
+        fc.array(frameArb(), { minLength: 1, maxLength: MAX_BAD_FRAMES }),
+        async (who, frames) => {
+          const socket = await connect(who);
+          const start = socket.frames.length;
+          const sent: string[] = [];
+          for (const frame of frames) {
+            if (utf8Length(frame.text) > FRAME_BUDGET) continue;
+            socket.send(frame.binary ? Buffer.from(frame.text, 'latin1') : frame.text, {
+              binary: frame.binary,
+            });
+            sent.push(frame.text);
+            stats.frames++;
           }
-        }
-        if (socket.unparsable.length > 0) findings.add('a frame the server sent is not JSON', socket.unparsable[0]!);
-        if (!synced || !socket.isOpen) {
-          const closed = socket.closeCode === null ? 'no answer to the closing ping' : `closed with ${socket.closeCode}`;
-          findings.add(`${who} socket: ${closed} after fewer than ${MAX_BAD_FRAMES + 1} bad frames`, sent.join('\n    '));
-          socket.terminate();
-          sockets[who] = null;
-        }
-      }),
-      { seed: SEED, numRuns: runs(220), endOnFailure: true },
+          // A well-formed ping ends every batch: its answer says every frame before it was served.
+          const pingId = `sync-${++sync}`;
+          socket.send({ id: pingId, type: 'ping' });
+          let synced = true;
+          try {
+            await socket.answerTo(pingId, 15_000);
+          } catch {
+            synced = false;
+          }
+          const answers = socket.frames.slice(start);
+          answers.forEach(count);
+          for (const answer of answers) {
+            if (answer.type === 'error' && answer.error?.code === 'INTERNAL') {
+              const source =
+                sent.find((text) => answer.id && text.includes(JSON.stringify(answer.id))) ??
+                sent.join('\n    ');
+              findings.add(
+                `INTERNAL error frame (${who} socket)`,
+                `frame: ${source}\n    answer: ${JSON.stringify(answer)}`,
+              );
+            }
+          }
+          if (socket.unparsable.length > 0)
+            findings.add('a frame the server sent is not JSON', socket.unparsable[0]!);
+          if (!synced || !socket.isOpen) {
+            const closed =
+              socket.closeCode === null
+                ? 'no answer to the closing ping'
+                : `closed with ${socket.closeCode}`;
+            findings.add(
+              `${who} socket: ${closed} after fewer than ${MAX_BAD_FRAMES + 1} bad frames`,
+              sent.join('\n    '),
+            );
+            socket.terminate();
+            sockets[who] = null;
+          }
+        },
+      ),
+      { seed: SEED, numRuns: runs(500), endOnFailure: true },
     );
     for (const socket of Object.values(sockets)) await socket?.close();
-    expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').to.equal(undefined);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').to.equal(
+      undefined,
+    );
     expect(findings.list(), failure('socket findings')).to.deep.equal([]);
   });
 
@@ -216,7 +312,15 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
         .record({
           id: fc.oneof(fc.constant('h'), junkStrings),
           data: fc.record(
-            { token: fc.oneof(junkStrings, fc.constant('sbu_' + 'a'.repeat(40)), fc.constant('sbv_x')), protocol: fc.oneof(fc.constant(1), hugeNumbers), resume: fc.dictionary(junkStrings, hugeNumbers, { maxKeys: 3 }) },
+            {
+              token: fc.oneof(
+                junkStrings,
+                fc.constant('sbu_' + 'a'.repeat(40)),
+                fc.constant('sbv_x'),
+              ),
+              protocol: fc.oneof(fc.constant(1), hugeNumbers),
+              resume: fc.dictionary(junkStrings, hugeNumbers, { maxKeys: 3 }),
+            },
             { requiredKeys: [] },
           ),
         })
@@ -228,10 +332,15 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
         stats.sockets++;
         for (const frame of frames) {
           if (utf8Length(frame.text) > FRAME_BUDGET) continue;
-          socket.send(frame.binary ? Buffer.from(frame.text, 'latin1') : frame.text, { binary: frame.binary });
+          socket.send(frame.binary ? Buffer.from(frame.text, 'latin1') : frame.text, {
+            binary: frame.binary,
+          });
           stats.frames++;
         }
-        const closed = await Promise.race([socket.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+        const closed = await Promise.race([
+          socket.closed,
+          new Promise<null>((r) => setTimeout(() => r(null), 5000)),
+        ]);
         socket.frames.forEach(count);
         const shown = frames.map((f) => f.text).join('\n    ');
         if (!closed) {
@@ -239,12 +348,20 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           socket.terminate();
           return;
         }
-        if (![4001, 4002].includes(closed.code)) findings.add(`an unauthenticated socket closed with ${closed.code}`, shown);
-        if (socket.ofType('ack').length > 0) findings.add('an unauthenticated socket got an ack', shown);
-        const internal = socket.frames.find((f) => f.type === 'error' && f.error?.code === 'INTERNAL');
-        if (internal) findings.add('INTERNAL error frame (unauthenticated socket)', `${shown}\n    answer: ${JSON.stringify(internal)}`);
+        if (![4001, 4002].includes(closed.code))
+          findings.add(`an unauthenticated socket closed with ${closed.code}`, shown);
+        if (socket.ofType('ack').length > 0)
+          findings.add('an unauthenticated socket got an ack', shown);
+        const internal = socket.frames.find(
+          (f) => f.type === 'error' && f.error?.code === 'INTERNAL',
+        );
+        if (internal)
+          findings.add(
+            'INTERNAL error frame (unauthenticated socket)',
+            `${shown}\n    answer: ${JSON.stringify(internal)}`,
+          );
       }),
-      { seed: SEED, numRuns: runs(150), endOnFailure: true },
+      { seed: SEED, numRuns: runs(300), endOnFailure: true },
     );
     expect(findings.list(), failure('unauthenticated socket findings')).to.deep.equal([]);
   });
@@ -256,29 +373,44 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
       { maxKeys: 6 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(F.visitor.token, F.agent.token, F.admin.token), resume, fc.option(fc.oneof(fc.constant(1), hugeNumbers), { nil: undefined }), async (token, map, protocol) => {
-        const socket = await RawSocket.open(tk.url);
-        stats.sockets++;
-        const data = protocol === undefined ? { token, resume: map } : { token, resume: map, protocol };
-        const text = JSON.stringify({ id: 'h', type: 'hello', data });
-        socket.send(text);
-        stats.frames++;
-        let answer: ServerFrame | null = null;
-        try {
-          // A frame refused before its id could be read is answered with id null.
-          answer = await socket.waitFor((f) => (f.type === 'ack' || f.type === 'error') && (f.id === 'h' || f.id === null), 10_000, 'the hello answer');
-        } catch {
-          findings.add('a hello got no answer', text);
-        }
-        if (answer) count(answer);
-        if (answer?.type === 'error' && answer.error?.code === 'INTERNAL') {
-          findings.add('INTERNAL error answering hello', `${text}\n    answer: ${JSON.stringify(answer)}\n    close: ${socket.closeCode}`);
-        }
-        if (answer?.type === 'error' && socket.closeCode === 1011) findings.add('hello closed with 1011 (server error)', text);
-        if (socket.unparsable.length > 0) findings.add('a frame the server sent is not JSON', socket.unparsable[0]!);
-        await socket.close();
-      }),
-      { seed: SEED, numRuns: runs(120), endOnFailure: true },
+      fc.asyncProperty(
+        fc.constantFrom(F.visitor.token, F.agent.token, F.admin.token),
+        resume,
+        fc.option(fc.oneof(fc.constant(1), hugeNumbers), { nil: undefined }),
+        async (token, map, protocol) => {
+          const socket = await RawSocket.open(tk.url);
+          stats.sockets++;
+          const data =
+            protocol === undefined ? { token, resume: map } : { token, resume: map, protocol };
+          const text = JSON.stringify({ id: 'h', type: 'hello', data });
+          socket.send(text);
+          stats.frames++;
+          let answer: ServerFrame | null = null;
+          try {
+            // A frame refused before its id could be read is answered with id null.
+            answer = await socket.waitFor(
+              (f) => (f.type === 'ack' || f.type === 'error') && (f.id === 'h' || f.id === null),
+              10_000,
+              'the hello answer',
+            );
+          } catch {
+            findings.add('a hello got no answer', text);
+          }
+          if (answer) count(answer);
+          if (answer?.type === 'error' && answer.error?.code === 'INTERNAL') {
+            findings.add(
+              'INTERNAL error answering hello',
+              `${text}\n    answer: ${JSON.stringify(answer)}\n    close: ${socket.closeCode}`,
+            );
+          }
+          if (answer?.type === 'error' && socket.closeCode === 1011)
+            findings.add('hello closed with 1011 (server error)', text);
+          if (socket.unparsable.length > 0)
+            findings.add('a frame the server sent is not JSON', socket.unparsable[0]!);
+          await socket.close();
+        },
+      ),
+      { seed: SEED, numRuns: runs(250), endOnFailure: true },
     );
     expect(findings.list(), failure('hello findings')).to.deep.equal([]);
   });
@@ -295,29 +427,101 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
 
   it('answers thousands of generated HTTP requests without a 5xx, each refusal a JSON error', async () => {
     const routes = [
-      ...ops.filter((op) => op.http).map((op) => ({ path: op.http!.path, method: op.http!.method as string | null })),
+      ...ops
+        .filter((op) => op.http)
+        .map((op) => ({ path: op.http!.path, method: op.http!.method as string | null })),
       ...chatCoreOf(tk).chat.routers.flatMap((router) =>
-        router.stack.map((layer) => ({ path: String(layer.path), method: layer.methods.find((m) => m !== 'HEAD') ?? null })),
+        router.stack.map((layer) => ({
+          path: String(layer.path),
+          method: layer.methods.find((m) => m !== 'HEAD') ?? null,
+        })),
       ),
-      ...['/api/v1/health', '/api/v1/ws', '/api/v1/', '/', '/api/v1/conversations/x/y/z', '/api/v1/attachments/', '/api/v1/%2e%2e/%2e%2e/etc/passwd'].map((path) => ({ path, method: null })),
+      ...[
+        '/api/v1/health',
+        '/api/v1/ws',
+        '/api/v1/',
+        '/',
+        '/api/v1/conversations/x/y/z',
+        '/api/v1/attachments/',
+        '/api/v1/%2e%2e/%2e%2e/etc/passwd',
+      ].map((path) => ({ path, method: null })),
     ];
     const tokens = fc.oneof(
-      fc.constantFrom<string | null>(null, tk.adminToken, F.admin.token, F.agent.token, F.supervisor.token, F.visitor.token),
+      fc.constantFrom<string | null>(
+        null,
+        tk.adminToken,
+        F.admin.token,
+        F.agent.token,
+        F.supervisor.token,
+        F.visitor.token,
+      ),
       fc.constantFrom('x', 'sbu_' + 'a'.repeat(43), 'sbv_bad', 'a'.repeat(5000), '%00', 'Bearer'),
     );
     const methods = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
-    const contentTypes = fc.constantFrom<string | null>('application/json', 'application/json', 'application/json', 'text/plain', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'application/json; charset=utf-16', null);
+    const contentTypes = fc.constantFrom<string | null>(
+      'application/json',
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/octet-stream',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/vnd.api+json',
+      'application/json; charset=utf-16',
+      null,
+    );
     const body = fc.oneof(
-      { weight: 4, arbitrary: nearlyValidInput(ops.filter((op) => op.http), F).map(({ input }) => JSON.stringify(input)) },
-      { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
+      {
+        weight: 4,
+        arbitrary: nearlyValidInput(
+          ops.filter((op) => op.http),
+          F,
+        ).map(({ input }) => JSON.stringify(input)),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+      },
       { weight: 1, arbitrary: poisonedJson('x', 'b') },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map(nested) },
       { weight: 1, arbitrary: notJson },
       { weight: 1, arbitrary: longStrings.map((s) => JSON.stringify({ body: s, name: s })) },
       { weight: 1, arbitrary: fc.constant(undefined) },
     );
-    const query = fc.dictionary(fc.oneof(fc.constantFrom('afterSeq', 'limit', 'cursor', 'format', 'tenantId', 'state', 'visitorId', 'filename', 'contentType', 'visibility', 'clientMessageId', 'activeWithinMs', 'embedKey', 'window', 'action'), junkStrings), fc.oneof(junkStrings, hugeNumbers.map(String), fc.integer().map(String), idPool(F)), { maxKeys: 4 });
-    const request = fc.record({ route: fc.constantFrom(...routes), method: methods, ids: fc.array(idPool(F), { minLength: 3, maxLength: 3 }), query, body, token: tokens, contentType: contentTypes, sameMethod: fc.boolean() });
+    const query = fc.dictionary(
+      fc.oneof(
+        fc.constantFrom(
+          'afterSeq',
+          'limit',
+          'cursor',
+          'format',
+          'tenantId',
+          'state',
+          'visitorId',
+          'filename',
+          'contentType',
+          'visibility',
+          'clientMessageId',
+          'activeWithinMs',
+          'embedKey',
+          'window',
+          'action',
+        ),
+        junkStrings,
+      ),
+      fc.oneof(junkStrings, hugeNumbers.map(String), fc.integer().map(String), idPool(F)),
+      { maxKeys: 4 },
+    );
+    const request = fc.record({
+      route: fc.constantFrom(...routes),
+      method: methods,
+      ids: fc.array(idPool(F), { minLength: 3, maxLength: 3 }),
+      query,
+      body,
+      token: tokens,
+      contentType: contentTypes,
+      sameMethod: fc.boolean(),
+    });
 
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
@@ -341,13 +545,19 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
         } catch (error) {
           // fetch refuses some inputs itself (a header that is not Latin-1): not the server's doing.
           if (error instanceof TypeError && error.message !== 'fetch failed') return;
-          findings.add(`the request failed at the network level: ${String((error as Error & { cause?: unknown }).cause ?? error)}`, shown);
+          findings.add(
+            `the request failed at the network level: ${String((error as Error & { cause?: unknown }).cause ?? error)}`,
+            shown,
+          );
           return;
         }
         stats.requests++;
         const text = await res.text();
         if (res.status >= 500) {
-          findings.add(`${res.status} on ${method} ${r.route.path}`, `${shown}\n    answer: ${text.slice(0, 300)}`);
+          findings.add(
+            `${res.status} on ${method} ${r.route.path}`,
+            `${shown}\n    answer: ${text.slice(0, 300)}`,
+          );
           return;
         }
         if (res.status >= 400 && method !== 'HEAD') {
@@ -357,10 +567,14 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           } catch {
             code = undefined;
           }
-          if (typeof code !== 'string') findings.add(`${res.status} without a JSON error body on ${method} ${r.route.path}`, `${shown}\n    answer: ${text.slice(0, 300)}`);
+          if (typeof code !== 'string')
+            findings.add(
+              `${res.status} without a JSON error body on ${method} ${r.route.path}`,
+              `${shown}\n    answer: ${text.slice(0, 300)}`,
+            );
         }
       }),
-      { seed: SEED, numRuns: runs(1600), endOnFailure: true },
+      { seed: SEED, numRuns: runs(3500), endOnFailure: true },
     );
     expect(findings.list(), failure('HTTP findings')).to.deep.equal([]);
   });

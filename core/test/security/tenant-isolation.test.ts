@@ -170,8 +170,12 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
                 violations.push(`${where}: B's id and a missing id gave different lists`);
               }
             }
-            const leaked = leakedIds(foreign.body, idsOf(B).filter((id) => id !== idOf(B, c.kind)));
-            if (leaked.length > 0) violations.push(`${where}: the answer shows B's ids ${leaked.join(', ')}`);
+            const leaked = leakedIds(
+              foreign.body,
+              idsOf(B).filter((id) => id !== idOf(B, c.kind)),
+            );
+            if (leaked.length > 0)
+              violations.push(`${where}: the answer shows B's ids ${leaked.join(', ')}`);
             const changed = digestDiff(before, after);
             if (changed.length > 0) violations.push(`${where}: wrote to ${changed.join(', ')}`);
           }
@@ -201,7 +205,8 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
     for (const caller of CALLERS) {
       const token = tokenOf(A, caller);
       const own = await download(A.attachmentId, token);
-      if (own.status !== 200) problems.push(`A's ${caller} cannot download A's file: ${own.status}`);
+      if (own.status !== 200)
+        problems.push(`A's ${caller} cannot download A's file: ${own.status}`);
       const absent = await download(missingId('att'), token);
       for (const [what, id] of [
         ["B's file", B.attachmentId],
@@ -209,40 +214,60 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       ] as const) {
         const foreign = await download(id, token);
         if (foreign.status !== absent.status || foreign.code !== absent.code) {
-          problems.push(`A's ${caller} downloading ${what}: ${foreign.status} ${foreign.code}, missing: ${absent.status} ${absent.code}`);
+          problems.push(
+            `A's ${caller} downloading ${what}: ${foreign.status} ${foreign.code}, missing: ${absent.status} ${absent.code}`,
+          );
         }
-        if (foreign.text.includes('file body')) problems.push(`A's ${caller} got the bytes of ${what}`);
+        if (foreign.text.includes('file body'))
+          problems.push(`A's ${caller} got the bytes of ${what}`);
       }
       const files = filesUnder(tk.dataDir);
       const before = await tableDigest(tk);
       const query = { filename: 'planted.txt', contentType: 'text/plain' };
       const intoB = await uploadFile(tk, token, B.conversationId, query, 'planted by A');
       const intoMissing = await uploadFile(tk, token, missingId('cnv'), query, 'planted by A');
-      if (intoB.status !== intoMissing.status || intoB.body?.error?.code !== intoMissing.body?.error?.code) {
-        problems.push(`A's ${caller} uploading into B's conversation: ${intoB.status} ${JSON.stringify(intoB.body)}, missing: ${intoMissing.status}`);
+      if (
+        intoB.status !== intoMissing.status ||
+        intoB.body?.error?.code !== intoMissing.body?.error?.code
+      ) {
+        problems.push(
+          `A's ${caller} uploading into B's conversation: ${intoB.status} ${JSON.stringify(intoB.body)}, missing: ${intoMissing.status}`,
+        );
       }
       if (intoB.status < 300) problems.push(`A's ${caller} stored a file in B's conversation`);
       const changed = digestDiff(before, await tableDigest(tk));
-      if (changed.length > 0) problems.push(`A's ${caller} uploading into B's conversation wrote to ${changed.join(', ')}`);
-      if (filesUnder(tk.dataDir) !== files) problems.push(`A's ${caller} uploading into B's conversation left a file on disk`);
+      if (changed.length > 0)
+        problems.push(
+          `A's ${caller} uploading into B's conversation wrote to ${changed.join(', ')}`,
+        );
+      if (filesUnder(tk.dataDir) !== files)
+        problems.push(`A's ${caller} uploading into B's conversation left a file on disk`);
     }
     expect(problems).to.deep.equal([]);
   });
 
   it('never shows B’s ids in anything A’s users and visitor can read without naming an id', async () => {
     const readers = ops.filter(
-      (op) =>
-        (op.http?.method === 'GET' || !op.http) &&
-        requiredOf(op).length === 0 &&
-        !op.public,
+      (op) => (op.http?.method === 'GET' || !op.http) && requiredOf(op).length === 0 && !op.public,
     );
     const names = readers.map((op) => op.name);
-    for (const list of ['conversation.list', 'conversation.queue', 'visitors.list', 'users.list', 'sites.list', 'audit.list', 'departments.list']) {
+    for (const list of [
+      'conversation.list',
+      'conversation.queue',
+      'visitors.list',
+      'users.list',
+      'sites.list',
+      'audit.list',
+      'departments.list',
+    ]) {
       expect(names, `${list} is no longer a parameterless read`).to.include(list);
     }
     const leaks: string[] = [];
     const bIds = idsOf(B);
-    const tokens = { ...Object.fromEntries(CALLERS.map((c) => [c, tokenOf(A, c)])), supervisor: A.supervisor.token };
+    const tokens = {
+      ...Object.fromEntries(CALLERS.map((c) => [c, tokenOf(A, c)])),
+      supervisor: A.supervisor.token,
+    };
     for (const [caller, token] of Object.entries(tokens)) {
       const { socket } = await RawSocket.connect(tk.url, token);
       for (const op of readers) {
@@ -251,15 +276,28 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
         if (!op.httpOnly) answers.push(await callWs(socket, op.name, {}));
         for (const answer of answers) {
           const leaked = leakedIds(answer.body, bIds);
-          if (leaked.length > 0) leaks.push(`${op.name} as A's ${caller} over ${answer.transport}: ${leaked.join(', ')}`);
+          if (leaked.length > 0)
+            leaks.push(
+              `${op.name} as A's ${caller} over ${answer.transport}: ${leaked.join(', ')}`,
+            );
         }
       }
       await socket.close();
     }
     // The lists did list A's own things, so an empty answer cannot pass for isolation.
-    const listed = await callHttp(tk, ops.find((o) => o.name === 'conversation.list')!, {}, A.admin.token);
+    const listed = await callHttp(
+      tk,
+      ops.find((o) => o.name === 'conversation.list')!,
+      {},
+      A.admin.token,
+    );
     expect(JSON.stringify(listed.body)).to.contain(A.conversationId);
-    const queue = await callHttp(tk, ops.find((o) => o.name === 'conversation.queue')!, {}, A.agent.token);
+    const queue = await callHttp(
+      tk,
+      ops.find((o) => o.name === 'conversation.queue')!,
+      {},
+      A.agent.token,
+    );
     expect(JSON.stringify(queue.body)).to.contain(A.waitingConversationId);
     expect(leaks).to.deep.equal([]);
   });
@@ -270,7 +308,13 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
     for (const op of writes) {
       const caller = allowedCallers(op)[0];
       if (!caller) continue; // system-only (tenants.create): a tenant user cannot call it at all
-      const c: IdCase = { op, field: 'tenantId', kind: 'tenant', array: false, key: `${op.name}.tenantId` };
+      const c: IdCase = {
+        op,
+        field: 'tenantId',
+        kind: 'tenant',
+        array: false,
+        key: `${op.name}.tenantId`,
+      };
       const input = inputFor(c, B.tenantId, A);
       const token = op.public ? null : tokenOf(A, caller);
       const answers: Answer[] = [];
@@ -283,9 +327,13 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       }
       const changed = digestDiff(before, await tableDigest(tk));
       for (const answer of answers) {
-        if (isSuccess(answer)) problems.push(`${op.name} as A's ${caller} with B's tenantId: ${describeAnswer(answer)}`);
+        if (isSuccess(answer))
+          problems.push(`${op.name} as A's ${caller} with B's tenantId: ${describeAnswer(answer)}`);
       }
-      if (changed.length > 0) problems.push(`${op.name} as A's ${caller} with B's tenantId wrote to ${changed.join(', ')}`);
+      if (changed.length > 0)
+        problems.push(
+          `${op.name} as A's ${caller} with B's tenantId wrote to ${changed.join(', ')}`,
+        );
     }
     // The raw upload route reads its options from the query; B's tenantId must change nothing of B.
     const bBefore = await tableDigest(tk, B.tenantId);
@@ -295,7 +343,8 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       tenantId: B.tenantId,
     });
     const changedB = digestDiff(bBefore, await tableDigest(tk, B.tenantId));
-    if (changedB.length > 0) problems.push(`an upload naming B's tenantId wrote B's ${changedB.join(', ')}`);
+    if (changedB.length > 0)
+      problems.push(`an upload naming B's tenantId wrote B's ${changedB.join(', ')}`);
     expect(problems).to.deep.equal([]);
   });
 
@@ -306,18 +355,58 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       ),
     );
     // B's side does one of everything that publishes an event.
-    await tk.request('POST', `/api/v1/conversations/${B.conversationId}/messages`, { body: 'B visitor speaks' }, B.visitor.token);
-    await tk.request('POST', `/api/v1/conversations/${B.conversationId}/messages`, { body: 'B agent answers' }, B.agent.token);
-    await tk.request('POST', `/api/v1/conversations/${B.conversationId}/messages`, { body: 'B note', visibility: 'internal' }, B.agent.token);
-    await tk.request('POST', `/api/v1/conversations/${B.conversationId}/typing`, { typing: true }, B.agent.token);
-    await tk.request('POST', `/api/v1/conversations/${B.conversationId}/typing`, { typing: true }, B.visitor.token);
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.conversationId}/messages`,
+      { body: 'B visitor speaks' },
+      B.visitor.token,
+    );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.conversationId}/messages`,
+      { body: 'B agent answers' },
+      B.agent.token,
+    );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.conversationId}/messages`,
+      { body: 'B note', visibility: 'internal' },
+      B.agent.token,
+    );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.conversationId}/typing`,
+      { typing: true },
+      B.agent.token,
+    );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.conversationId}/typing`,
+      { typing: true },
+      B.visitor.token,
+    );
     await tk.request('POST', '/api/v1/presence', { presence: 'away' }, B.agent.token);
-    await tk.request('POST', '/api/v1/visitor/page-views', { url: 'https://b.example/page' }, B.visitor.token);
+    await tk.request(
+      'POST',
+      '/api/v1/visitor/page-views',
+      { url: 'https://b.example/page' },
+      B.visitor.token,
+    );
     await tk.request('PUT', '/api/v1/visitor/data', { data: { plan: 'gold' } }, B.visitor.token);
-    await tk.request('POST', `/api/v1/conversations/${B.waitingConversationId}/pick`, {}, B.agent.token);
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${B.waitingConversationId}/pick`,
+      {},
+      B.agent.token,
+    );
     // Then A's side speaks: once every A socket has that, B's events would have arrived too.
     const marker = `A control ${uniqueSuffix()}`;
-    await tk.request('POST', `/api/v1/conversations/${A.conversationId}/messages`, { body: marker }, A.agent.token);
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${A.conversationId}/messages`,
+      { body: marker },
+      A.agent.token,
+    );
     for (const socket of watchers) {
       await socket.waitFor(
         (f) => f.type === 'conversation.updated' && f.conversation?.id === A.conversationId,
@@ -340,10 +429,14 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
     const problems: string[] = [];
     for (const caller of CALLERS) {
       const { socket } = await RawSocket.connect(tk.url, tokenOf(A, caller));
-      const foreign = await callWs(socket, 'conversation.subscribe', { conversationId: B.conversationId });
+      const foreign = await callWs(socket, 'conversation.subscribe', {
+        conversationId: B.conversationId,
+      });
       const absent = await callWs(socket, 'conversation.subscribe', { conversationId: missing });
       if (foreign.code !== absent.code || isSuccess(foreign)) {
-        problems.push(`subscribe as A's ${caller}: B's ${describeAnswer(foreign)}, missing ${describeAnswer(absent)}`);
+        problems.push(
+          `subscribe as A's ${caller}: B's ${describeAnswer(foreign)}, missing ${describeAnswer(absent)}`,
+        );
       }
       await socket.close();
       const resumed = await RawSocket.connect(tk.url, tokenOf(A, caller), {
@@ -352,13 +445,19 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       });
       const outcome = resumed.hello.result.resumed as Record<string, unknown>;
       if (JSON.stringify(outcome[B.conversationId]) !== JSON.stringify(outcome[missing])) {
-        problems.push(`resume as A's ${caller}: B's ${JSON.stringify(outcome[B.conversationId])}, missing ${JSON.stringify(outcome[missing])}`);
+        problems.push(
+          `resume as A's ${caller}: B's ${JSON.stringify(outcome[B.conversationId])}, missing ${JSON.stringify(outcome[missing])}`,
+        );
       }
       await sleep(30);
       // The hello answer names the conversations the client asked about; nothing else may.
       const named = new Set([B.conversationId]);
-      const leaked = leakedIds(resumed.socket.frames, idsOf(B).filter((id) => !named.has(id)));
-      if (leaked.length > 0) problems.push(`resume as A's ${caller} replayed B's ${leaked.join(', ')}`);
+      const leaked = leakedIds(
+        resumed.socket.frames,
+        idsOf(B).filter((id) => !named.has(id)),
+      );
+      if (leaked.length > 0)
+        problems.push(`resume as A's ${caller} replayed B's ${leaked.join(', ')}`);
       await resumed.socket.close();
     }
     expect(problems).to.deep.equal([]);
@@ -366,7 +465,9 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
 
   it('subscribes and resumes A’s own conversation, so the checks above are not vacuous', async () => {
     const { socket } = await RawSocket.connect(tk.url, A.agent.token);
-    const own = await callWs(socket, 'conversation.subscribe', { conversationId: A.conversationId });
+    const own = await callWs(socket, 'conversation.subscribe', {
+      conversationId: A.conversationId,
+    });
     await socket.close();
     expect(own.status, describeAnswer(own)).to.equal(200);
     const resumed = await RawSocket.connect(tk.url, A.visitor.token, { [A.conversationId]: 0 });
@@ -384,7 +485,12 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.visitor.id).not.to.equal(B.visitor.visitorId);
-    expect(leakedIds(res.body, idsOf(B).filter((id) => id !== B.visitor.cookieId))).to.deep.equal([]);
+    expect(
+      leakedIds(
+        res.body,
+        idsOf(B).filter((id) => id !== B.visitor.cookieId),
+      ),
+    ).to.deep.equal([]);
     expect(digestDiff(bBefore, await tableDigest(tk, B.tenantId))).to.deep.equal([]);
   });
 
@@ -398,8 +504,12 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
     const [foreign, absent] = answers as [Answer, Answer];
     expect(foreign.code, describeAnswer(foreign)).to.equal(absent.code);
     expect(foreign.status, describeAnswer(foreign)).to.equal(absent.status);
-    expect(isSuccess(foreign), `B's department was accepted: ${describeAnswer(foreign)}`).to.equal(false);
-    const stored = await tk.knex('core_conversations').where({ department_id: B.departmentId, tenant_id: A.tenantId });
+    expect(isSuccess(foreign), `B's department was accepted: ${describeAnswer(foreign)}`).to.equal(
+      false,
+    );
+    const stored = await tk
+      .knex('core_conversations')
+      .where({ department_id: B.departmentId, tenant_id: A.tenantId });
     expect(stored).to.deep.equal([]);
   });
   // Last: the own-id calls change A (a transfer, renames, a picked chat).

@@ -74,7 +74,11 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
     kind === 'conversation' ? v2.conversationId : kind === 'visitor' ? v2.visitorId : idOf(A, kind);
 
   const v1IdOf = (kind: IdKind): string =>
-    kind === 'conversation' ? v1.conversationId : kind === 'visitor' ? v1.visitorId : A.attachmentId;
+    kind === 'conversation'
+      ? v1.conversationId
+      : kind === 'visitor'
+        ? v1.visitorId
+        : A.attachmentId;
 
   it(`runs on the database this run uses (${expectedDialect})`, () => {
     expect(tk.dialect).to.equal(expectedDialect);
@@ -85,8 +89,18 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
       (c) => PER_VISITOR.has(c.kind) && allowedCallers(c.op).includes('visitor'),
     );
     const names = new Set(cases.map((c) => c.op.name));
-    for (const name of ['conversation.get', 'conversation.messages', 'conversation.send', 'conversation.typing', 'conversation.end', 'conversations.transcript']) {
-      expect([...names], `${name} is no longer a visitor operation with a conversation id`).to.include(name);
+    for (const name of [
+      'conversation.get',
+      'conversation.messages',
+      'conversation.send',
+      'conversation.typing',
+      'conversation.end',
+      'conversations.transcript',
+    ]) {
+      expect(
+        [...names],
+        `${name} is no longer a visitor operation with a conversation id`,
+      ).to.include(name);
     }
     const { socket } = await RawSocket.connect(tk.url, v2.token);
     const violations: string[] = [];
@@ -110,9 +124,12 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
             const changed = digestDiff(before, await tableDigest(tk));
             const where = `${c.key}${extra.format ? ' (xml)' : ''} over ${transport}`;
             if (foreign.status !== absent.status || foreign.code !== absent.code) {
-              violations.push(`${where}: V1's id ${describeAnswer(foreign)}, a missing id ${describeAnswer(absent)}`);
+              violations.push(
+                `${where}: V1's id ${describeAnswer(foreign)}, a missing id ${describeAnswer(absent)}`,
+              );
             }
-            if (isSuccess(foreign)) violations.push(`${where}: V1's id answered ${describeAnswer(foreign)}`);
+            if (isSuccess(foreign))
+              violations.push(`${where}: V1's id answered ${describeAnswer(foreign)}`);
             const leaked = leakedIds(foreign.body, v1Secrets);
             if (leaked.length > 0) violations.push(`${where}: shows V1's ${leaked.join(', ')}`);
             if (changed.length > 0) violations.push(`${where}: wrote to ${changed.join(', ')}`);
@@ -159,7 +176,9 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
   it('answers subscribe and resume naming V1’s conversation like an unknown one', async () => {
     const missing = missingId('cnv');
     const { socket } = await RawSocket.connect(tk.url, v2.token);
-    const foreign = await callWs(socket, 'conversation.subscribe', { conversationId: v1.conversationId });
+    const foreign = await callWs(socket, 'conversation.subscribe', {
+      conversationId: v1.conversationId,
+    });
     const absent = await callWs(socket, 'conversation.subscribe', { conversationId: missing });
     await socket.close();
     expect(foreign.code, describeAnswer(foreign)).to.equal(absent.code);
@@ -187,14 +206,34 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
     const watcher = (await RawSocket.connect(tk.url, v2.token)).socket;
     const owner = (await RawSocket.connect(tk.url, v1.token)).socket;
     const say = (token: string, body: string, extra: Record<string, unknown> = {}) =>
-      tk.request('POST', `/api/v1/conversations/${v1.conversationId}/messages`, { body, ...extra }, token);
+      tk.request(
+        'POST',
+        `/api/v1/conversations/${v1.conversationId}/messages`,
+        { body, ...extra },
+        token,
+      );
     // The agent may have moved on in another test: the admin (a manager) speaks for the desk.
     await say(v1.token, 'V1 private question');
     await say(A.admin.token, 'Private answer for V1');
     await say(A.admin.token, 'Private note about V1', { visibility: 'internal' });
-    await tk.request('POST', `/api/v1/conversations/${v1.conversationId}/typing`, { typing: true }, A.admin.token);
-    await tk.request('POST', `/api/v1/conversations/${v1.conversationId}/typing`, { typing: true }, v1.token);
-    await tk.request('POST', '/api/v1/visitor/page-views', { url: 'https://shop.example/v1' }, v1.token);
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${v1.conversationId}/typing`,
+      { typing: true },
+      A.admin.token,
+    );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${v1.conversationId}/typing`,
+      { typing: true },
+      v1.token,
+    );
+    await tk.request(
+      'POST',
+      '/api/v1/visitor/page-views',
+      { url: 'https://shop.example/v1' },
+      v1.token,
+    );
     // A message in V2's own chat: once V2 has it, anything about V1 would have arrived too.
     const control = await tk.request(
       'POST',
@@ -204,9 +243,17 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
     );
     expect(control.status, JSON.stringify(control.body)).to.equal(201);
     await watcher.waitFor((f) => f.type === 'message.created' && f.message?.body === 'For V2');
-    await owner.waitFor((f) => f.type === 'message.created' && f.message?.body === 'Private answer for V1');
+    await owner.waitFor(
+      (f) => f.type === 'message.created' && f.message?.body === 'Private answer for V1',
+    );
     await sleep(30);
-    const secrets = [...v1Secrets, v1.conversationId, 'V1 private question', 'Private answer for V1', 'Private note about V1'];
+    const secrets = [
+      ...v1Secrets,
+      v1.conversationId,
+      'V1 private question',
+      'Private answer for V1',
+      'Private note about V1',
+    ];
     expect(leakedIds(watcher.frames, secrets)).to.deep.equal([]);
     expect(watcher.ofType('typing')).to.deep.equal([]);
     await watcher.close();

@@ -82,7 +82,10 @@ export function idPool(t: FixtureTenant): fc.Arbitrary<string> {
   ];
   return fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...real) },
-    { weight: 2, arbitrary: fc.constantFrom('cnv', 'vis', 'usr', 'ten', 'att', 'dep', 'site').map(missingId) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('cnv', 'vis', 'usr', 'ten', 'att', 'dep', 'site').map(missingId),
+    },
     { weight: 2, arbitrary: junkStrings },
   );
 }
@@ -106,7 +109,8 @@ export function validInput(op: Operation, t: FixtureTenant): Record<string, unkn
   const fields: Record<string, unknown> = {};
   for (const name of requiredOf(op)) {
     const kind = (ID_KINDS as Record<string, IdKind>)[name];
-    if (kind) fields[name] = propertiesOf(op)[name]?.type === 'array' ? [idOf(t, kind)] : idOf(t, kind);
+    if (kind)
+      fields[name] = propertiesOf(op)[name]?.type === 'array' ? [idOf(t, kind)] : idOf(t, kind);
   }
   try {
     return minimalObject(op.input, fields, hintsFor(op, t));
@@ -119,14 +123,20 @@ export function validInput(op: Operation, t: FixtureTenant): Record<string, unkn
  * Input for `op` that is almost valid: a valid one with one field set to a random value, one
  * required field dropped, an unknown field added, or left as is.
  */
-export function nearlyValidInput(ops: readonly Operation[], t: FixtureTenant): fc.Arbitrary<{ op: Operation; input: Record<string, unknown> }> {
+export function nearlyValidInput(
+  ops: readonly Operation[],
+  t: FixtureTenant,
+): fc.Arbitrary<{ op: Operation; input: Record<string, unknown> }> {
   return fc.constantFrom(...ops).chain((op) => {
     const keys = Object.keys(propertiesOf(op));
     return fc
       .record({
         mode: fc.constantFrom('set', 'set', 'set', 'drop', 'extra', 'as-is'),
         key: keys.length > 0 ? fc.constantFrom(...keys) : fc.constant('x'),
-        extraKey: fc.oneof(junkStrings, fc.constantFrom('tenantId', 'seq', 'role', 'id', 'visibility')),
+        extraKey: fc.oneof(
+          junkStrings,
+          fc.constantFrom('tenantId', 'seq', 'role', 'id', 'visibility'),
+        ),
         value: fieldValue(t),
       })
       .map(({ mode, key, extraKey, value }) => {
@@ -160,5 +170,20 @@ export function poisonedJson(type: string, id: string): fc.Arbitrary<string> {
 /** Text that is not JSON, or barely. */
 export const notJson = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('{', '}', '{"id":', '[1,2', 'null', 'true', '1', '""', '{"id":"x"', '\u0000', '{"id":"x","type":"ping"}garbage', '{"a":1}{"b":2}', '\ufeff{"id":"b","type":"ping"}', "{'id':'x'}"),
+  fc.constantFrom(
+    '{',
+    '}',
+    '{"id":',
+    '[1,2',
+    'null',
+    'true',
+    '1',
+    '""',
+    '{"id":"x"',
+    '\u0000',
+    '{"id":"x","type":"ping"}garbage',
+    '{"a":1}{"b":2}',
+    '\ufeff{"id":"b","type":"ping"}',
+    "{'id':'x'}",
+  ),
 );

@@ -59,7 +59,8 @@ export function hintsFor(op: Operation, a: FixtureTenant): FieldHints {
     extra.password = () => a.admin.password;
   }
   if (op.name === 'users.create') extra.role = () => 'agent';
-  if (op.name.startsWith('visitor.') || op.name === 'sites.publicConfig') extra.embedKey = () => a.embedKey;
+  if (op.name.startsWith('visitor.') || op.name === 'sites.publicConfig')
+    extra.embedKey = () => a.embedKey;
   return { ...COMMON_HINTS, ...extra };
 }
 
@@ -103,7 +104,10 @@ export function isIdField(name: string): boolean {
 }
 
 export function propertiesOf(op: Operation): Record<string, any> {
-  return ((op.input as { properties?: Record<string, any> }).properties ?? {}) as Record<string, any>;
+  return ((op.input as { properties?: Record<string, any> }).properties ?? {}) as Record<
+    string,
+    any
+  >;
 }
 
 export function requiredOf(op: Operation): string[] {
@@ -166,7 +170,9 @@ export function allowedCallers(op: Operation): Caller[] {
 
 /** A 2xx body with the requested id taken out, to compare a B answer with a missing-id answer. */
 export function normalised(answer: Answer, id: string): string {
-  return JSON.stringify(answer.body ?? null).split(id).join('<id>');
+  return JSON.stringify(answer.body ?? null)
+    .split(id)
+    .join('<id>');
 }
 
 /** The core tables whose digests differ. */

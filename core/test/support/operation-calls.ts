@@ -78,7 +78,8 @@ export async function callHttp(
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(rest)) {
       if (Array.isArray(value)) for (const item of value) query.append(key, String(item));
-      else if (value !== null && typeof value === 'object') query.append(key, JSON.stringify(value));
+      else if (value !== null && typeof value === 'object')
+        query.append(key, JSON.stringify(value));
       else query.append(key, String(value));
     }
     const qs = query.toString();
@@ -88,7 +89,12 @@ export async function callHttp(
   }
   const res = await tk.request(binding.method, path, body, token);
   const code = (res.body as { error?: { code?: string } } | null)?.error?.code ?? null;
-  return { transport: 'http', status: res.status, code: res.status < 300 ? null : code, body: res.body };
+  return {
+    transport: 'http',
+    status: res.status,
+    code: res.status < 300 ? null : code,
+    body: res.body,
+  };
 }
 
 /** Sends `operation` as a socket frame and waits for its ack or error. */

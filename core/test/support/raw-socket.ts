@@ -74,7 +74,8 @@ export class RawSocket {
   /** Sends a frame: an object is serialised, a string or buffer goes as is. */
   send(frame: unknown, options: { binary?: boolean } = {}): void {
     if (!this.isOpen) return;
-    const payload = typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame);
+    const payload =
+      typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame);
     this.ws.send(payload, { binary: options.binary ?? false });
   }
 
@@ -92,11 +93,19 @@ export class RawSocket {
 
   /** The ack or error answering frame `id`. */
   answerTo(id: string, timeoutMs = 5000): Promise<ServerFrame> {
-    return this.waitFor((f) => (f.type === 'ack' || f.type === 'error') && f.id === id, timeoutMs, `answer to ${id}`);
+    return this.waitFor(
+      (f) => (f.type === 'ack' || f.type === 'error') && f.id === id,
+      timeoutMs,
+      `answer to ${id}`,
+    );
   }
 
   /** The first received frame that matches, waiting for it until the timeout or the close. */
-  async waitFor(match: (frame: ServerFrame) => boolean, timeoutMs = 5000, what = 'a frame'): Promise<ServerFrame> {
+  async waitFor(
+    match: (frame: ServerFrame) => boolean,
+    timeoutMs = 5000,
+    what = 'a frame',
+  ): Promise<ServerFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = this.frames.find(match);

@@ -59,7 +59,11 @@ export function minimalObject(
 }
 
 /** One valid value of `schema` for field `name`. */
-export function sampleValue(schema: JsonSchema, name: string, hints: FieldHints = COMMON_HINTS): unknown {
+export function sampleValue(
+  schema: JsonSchema,
+  name: string,
+  hints: FieldHints = COMMON_HINTS,
+): unknown {
   const hint = hints[name];
   if (hint) return hint();
   if (schema.const !== undefined) return schema.const;

@@ -94,9 +94,23 @@ export async function createFixtureTenant(tk: TestKernel, label: string): Promis
     tenant.admin.token,
   );
   const visitor = await startVisitor(tk, tenant.embedKey, { name: `Visitor ${label}` });
-  const requested = await expectRequest(tk, 201, 'POST', '/api/v1/conversations', {}, visitor.token);
+  const requested = await expectRequest(
+    tk,
+    201,
+    'POST',
+    '/api/v1/conversations',
+    {},
+    visitor.token,
+  );
   const conversationId = requested.conversation.id as string;
-  await expectRequest(tk, 200, 'POST', `/api/v1/conversations/${conversationId}/pick`, {}, agent.token);
+  await expectRequest(
+    tk,
+    200,
+    'POST',
+    `/api/v1/conversations/${conversationId}/pick`,
+    {},
+    agent.token,
+  );
   await send(tk, visitor.token, conversationId, `Hello from visitor ${label}`);
   await send(tk, agent.token, conversationId, `Hello from agent ${label}`);
   await send(tk, agent.token, conversationId, `Internal note ${label}`, { visibility: 'internal' });
@@ -120,7 +134,14 @@ export async function createFixtureTenant(tk: TestKernel, label: string): Promis
     agent.token,
   );
   const waitingVisitor = await startVisitor(tk, tenant.embedKey);
-  const waiting = await expectRequest(tk, 201, 'POST', '/api/v1/conversations', {}, waitingVisitor.token);
+  const waiting = await expectRequest(
+    tk,
+    201,
+    'POST',
+    '/api/v1/conversations',
+    {},
+    waitingVisitor.token,
+  );
   return {
     label,
     tenantId: tenant.tenantId,
@@ -208,7 +229,8 @@ export async function tableDigest(tk: TestKernel, tenantId?: string): Promise<Ta
     }
     const rows = (await query.orderBy('id')) as Record<string, unknown>[];
     const hash = createHash('sha256');
-    for (const row of rows) hash.update(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    for (const row of rows)
+      hash.update(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
     digest[table] = { rows: rows.length, hash: hash.digest('hex').slice(0, 16) };
   }
   return digest;
