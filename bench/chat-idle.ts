@@ -112,20 +112,27 @@ async function holdSockets(
   const started = Date.now();
   const opens = await Promise.all(
     parts.map((part, i) =>
-      loaders[i]!.call<{ opened: number; failures: number; firstFailure: string | null }>('idle-open', {
-        url,
-        hellos: part,
-        concurrency: options.connectConcurrency,
-      }),
+      loaders[i]!.call<{ opened: number; failures: number; firstFailure: string | null }>(
+        'idle-open',
+        {
+          url,
+          hellos: part,
+          concurrency: options.connectConcurrency,
+        },
+      ),
     ),
   );
   const openMs = Date.now() - started;
   const opened = opens.reduce((n, o) => n + o.opened, 0);
   if (opened !== hellos.length) {
     const failure = opens.find((o) => o.firstFailure)?.firstFailure;
-    throw new Error(`${server}: only ${opened} of ${hellos.length} sockets opened; first failure: ${failure}`);
+    throw new Error(
+      `${server}: only ${opened} of ${hellos.length} sockets opened; first failure: ${failure}`,
+    );
   }
-  log(`  ${server}: ${opened} sockets open and past hello in ${round(openMs / 1000, 1)} s; holding ${options.holdMs / 1000} s`);
+  log(
+    `  ${server}: ${opened} sockets open and past hello in ${round(openMs / 1000, 1)} s; holding ${options.holdMs / 1000} s`,
+  );
   const before = await loaderStats(loaders);
   const samples: { at: number; kib: number }[] = [];
   const holdStart = Date.now();
@@ -222,7 +229,15 @@ export async function measureIdle(
 
     server = await SwitchboardServer.start(configPath);
     const hellos = sessions.map((s) => ({ token: s.token }));
-    const sbResult = await holdSockets('switchboard', server.pid, server.wsUrl, hellos, loaders, options, log);
+    const sbResult = await holdSockets(
+      'switchboard',
+      server.pid,
+      server.wsUrl,
+      hellos,
+      loaders,
+      options,
+      log,
+    );
     return {
       options,
       descriptorLimit: limit,

@@ -17,8 +17,17 @@ import { join } from 'node:path';
 import { round } from './lib.js';
 import { split, startBare, startLoaders, stopAll, type BareServer } from './support/fleet.js';
 import type { Worker } from './support/ipc.js';
+import { InspectorSession } from './support/inspector.js';
 import { cpuMs } from './support/processes.js';
-import { createAgents, createVisitors, defaultEmbedKey, inParallel, pick, requestChat, Rest } from './support/rest.js';
+import {
+  createAgents,
+  createVisitors,
+  defaultEmbedKey,
+  inParallel,
+  pick,
+  requestChat,
+  Rest,
+} from './support/rest.js';
 import { percentiles, type Percentiles } from './support/stats.js';
 import { SwitchboardServer } from './support/switchboard-server.js';
 
@@ -47,8 +56,11 @@ export interface MessagesOptions {
   readonly drainMs: number;
   readonly heartbeatMs: number;
   readonly synchronous: 'normal' | 'full';
-  /** Node flags of the Switchboard server process (e.g. `--cpu-prof`). */
-  readonly serverExecArgv: readonly string[];
+  /**
+   * When set, a CPU profile of the Switchboard server over its saturation rounds is written to
+   * this file (`.cpuprofile`).
+   */
+  readonly profileFile: string | null;
 }
 
 /** What one saturation round of one target measured. */
@@ -69,7 +81,9 @@ export interface SaturationRound {
 
 export interface LatencyRun {
   readonly target: Target;
+  /** Offered msgs/s; `goalRate` false marks the reference run at half the sustained rate. */
   readonly rate: number;
+  readonly goalRate: boolean;
   readonly scheduled: number;
   readonly delivered: number;
   readonly errors: number;
@@ -81,7 +95,7 @@ export interface LatencyRun {
 }
 
 export interface MessagesResult {
-  readonly options: Omit<MessagesOptions, 'serverExecArgv'>;
+  readonly options: MessagesOptions;
   readonly setupMs: number;
   readonly saturation: {
     readonly rounds: readonly SaturationRound[];
@@ -193,10 +207,13 @@ async function openPairs(
 async function checkPairs(loaders: readonly Worker[], target: Target): Promise<void> {
   const results = await Promise.all(
     loaders.map((l) =>
-      l.call<{ ok: boolean; missingCount: number; missing: string[] } & LoaderTotals>('pairs-check', {
-        target,
-        timeoutMs: 15_000,
-      }),
+      l.call<{ ok: boolean; missingCount: number; missing: string[] } & LoaderTotals>(
+        'pairs-check',
+        {
+          target,
+          timeoutMs: 15_000,
+        },
+      ),
     ),
   );
   checkRun(target, 'wiring check', results);
@@ -204,18 +221,56 @@ async function checkPairs(loaders: readonly Worker[], target: Target): Promise<v
   if (missing > 0) {
     throw new Error(
       `${target}: ${missing} agents never received their visitor's first message ` +
-        `(e.g. ${results.flatMap((r) => r.missing).slice(0, 3).join(', ')}).`,
+        `(e.g. ${results
+          .flatMap((r) => r.missing)
+          .slice(0, 3)
+          .join(', ')}).`,
     );
   }
 }
 
 /** CPU use of `pids` while `run` runs, in % of one core each. */
-async function withCpu<T>(pids: readonly number[], run: () => Promise<T>): Promise<{ value: T; cpu: number[] }> {
+async function withCpu<T>(
+  pids: readonly number[],
+  run: () => Promise<T>,
+): Promise<{ value: T; cpu: number[] }> {
   const before = pids.map(cpuMs);
   const started = Date.now();
   const value = await run();
   const wall = Math.max(1, Date.now() - started);
   return { value, cpu: pids.map((pid, i) => round(((cpuMs(pid) - before[i]!) / wall) * 100, 1)) };
+}
+
+async function openLoopRun(
+  loaders: readonly Worker[],
+  target: Target,
+  pid: number,
+  rate: number,
+  warmupMs: number,
+  measureMs: number,
+  drainMs: number,
+): Promise<Omit<LatencyRun, 'goalRate'>> {
+  const { value: parts, cpu } = await withCpu([pid], () =>
+    onAll<
+      LoaderTotals & { scheduledInWindow: number; deliveredInWindow: number; maxSendLagMs: number }
+    >(loaders, 'open-loop', { target, rate: rate / loaders.length, warmupMs, measureMs, drainMs }),
+  );
+  const scheduled = parts.reduce((n, p) => n + p.scheduledInWindow, 0);
+  const delivered = parts.reduce((n, p) => n + p.deliveredInWindow, 0);
+  return {
+    target,
+    rate,
+    scheduled,
+    delivered,
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    closedPairs: parts.reduce((n, p) => n + p.closedPairs, 0),
+    maxSendLagMs: round(Math.max(...parts.map((p) => p.maxSendLagMs)), 2),
+    serverCpuPercent: cpu[0]!,
+    latency: percentiles(
+      parts.flatMap((p) => p.latencies),
+      Math.max(0, scheduled - delivered),
+    ),
+  };
 }
 
 export async function measureMessages(
@@ -236,7 +291,7 @@ export async function measureMessages(
       database: join(dir, 'bare-relay.sqlite'),
       synchronous: options.synchronous,
     });
-    server = await SwitchboardServer.start(configPath, { execArgv: options.serverExecArgv });
+    server = await SwitchboardServer.start(configPath, { inspect: options.profileFile !== null });
     log(`  setting up ${options.pairs} conversations (visitor + agent each)...`);
     const sbSpecs = await switchboardPairs(server, options.pairs);
     await openPairs(loaders, 'switchboard', server.wsUrl, sbSpecs, options.bodyBytes);
@@ -252,6 +307,10 @@ export async function measureMessages(
     if (options.saturation) {
       const { rounds, warmupMs, measureMs } = options.saturation;
       const results: SaturationRound[] = [];
+      const profiler = options.profileFile
+        ? await InspectorSession.connect(server.inspectorUrl!)
+        : null;
+      await profiler?.startProfile();
       for (let r = 1; r <= rounds; r++) {
         for (const target of TARGETS) {
           const { value: parts, cpu } = await withCpu([pidOf(target), ...loaderPids], () =>
@@ -273,7 +332,10 @@ export async function measureMessages(
             errors: 0,
             outOfOrder: parts.reduce((n, p) => n + p.outOfOrder, 0),
             serverCpuPercent: cpu[0]!,
-            loaderCpuPercent: round(cpu.slice(1).reduce((a, b) => a + b, 0), 1),
+            loaderCpuPercent: round(
+              cpu.slice(1).reduce((a, b) => a + b, 0),
+              1,
+            ),
             latency: percentiles(parts.flatMap((p) => p.latencies)),
           };
           results.push(row);
@@ -283,8 +345,15 @@ export async function measureMessages(
           );
         }
       }
+      if (profiler) {
+        await profiler.stopProfile(options.profileFile!);
+        profiler.close();
+      }
       const medianPerSecond = Object.fromEntries(
-        TARGETS.map((t) => [t, median(results.filter((r) => r.target === t).map((r) => r.perSecond))]),
+        TARGETS.map((t) => [
+          t,
+          median(results.filter((r) => r.target === t).map((r) => r.perSecond)),
+        ]),
       ) as Record<Target, number>;
       saturation = {
         rounds: results,
@@ -296,45 +365,34 @@ export async function measureMessages(
     let latency: LatencyRun[] | null = null;
     if (options.latency) {
       const { rate, warmupMs, measureMs } = options.latency;
+      // A server that cannot carry the goal rate is swamped by it (and cuts the sockets it cannot
+      // serve): measure it first at half of what it sustained, so there is a figure to compare.
+      const sustained = saturation?.medianPerSecond.switchboard ?? Number.POSITIVE_INFINITY;
+      const rates =
+        sustained < rate ? [Math.max(50, Math.round(sustained / 2 / 50) * 50), rate] : [rate];
       latency = [];
-      for (const target of TARGETS) {
-        const { value: parts, cpu } = await withCpu([pidOf(target)], () =>
-          onAll<
-            LoaderTotals & { scheduledInWindow: number; deliveredInWindow: number; maxSendLagMs: number }
-          >(loaders, 'open-loop', {
+      for (const offered of rates) {
+        for (const target of TARGETS) {
+          const run = await openLoopRun(
+            loaders,
             target,
-            rate: rate / loaders.length,
+            pidOf(target),
+            offered,
             warmupMs,
             measureMs,
-            drainMs: options.drainMs,
-          }),
-        );
-        const scheduled = parts.reduce((n, p) => n + p.scheduledInWindow, 0);
-        const delivered = parts.reduce((n, p) => n + p.deliveredInWindow, 0);
-        const run: LatencyRun = {
-          target,
-          rate,
-          scheduled,
-          delivered,
-          errors: parts.reduce((n, p) => n + p.errors, 0),
-          closedPairs: parts.reduce((n, p) => n + p.closedPairs, 0),
-          maxSendLagMs: round(Math.max(...parts.map((p) => p.maxSendLagMs)), 2),
-          serverCpuPercent: cpu[0]!,
-          latency: percentiles(
-            parts.flatMap((p) => p.latencies),
-            Math.max(0, scheduled - delivered),
-          ),
-        };
-        latency.push(run);
-        log(
-          `  latency at ${rate} msgs/s, ${target}: p50 ${run.latency.p50 ?? 'lost'} ms, ` +
-            `p99 ${run.latency.p99 ?? 'lost'} ms (${delivered}/${scheduled} delivered)`,
-        );
+            options.drainMs,
+          );
+          latency.push({ ...run, goalRate: offered === rate });
+          log(
+            `  latency at ${offered} msgs/s, ${target}: p50 ${run.latency.p50 ?? 'lost'} ms, ` +
+              `p99 ${run.latency.p99 ?? 'lost'} ms (${run.delivered}/${run.scheduled} delivered` +
+              `${run.closedPairs ? `, ${run.closedPairs} pairs closed by the server` : ''})`,
+          );
+        }
       }
     }
 
-    const { serverExecArgv: _flags, ...rest } = options;
-    return { options: rest, setupMs, saturation, latency };
+    return { options, setupMs, saturation, latency };
   } finally {
     await stopAll([...loaders, bare?.worker]);
     await server?.stop();

@@ -54,10 +54,13 @@ const seqs = new Map<string, number>();
 let stored = 0;
 let batches = 0;
 let idCounter = 0;
+/** Frames waiting for the next transaction, and whether one is in flight. */
+const queue: Pending[] = [];
+let flushing = false;
 
 const db = relay ? await openDatabase(args.db!, args.synchronous!) : null;
-/** Rows per INSERT statement: one statement per chunk keeps driver round trips few. */
-const INSERT_CHUNK = Number(process.env.BENCH_INSERT_CHUNK ?? 50);
+/** Rows per INSERT statement, as the kernel's MessageLog: few driver round trips per batch. */
+const INSERT_CHUNK = 50;
 const COLUMNS = `INSERT INTO bench_messages (id, tenant_id, conversation_id, seq, visitor_seq, author_kind,
   author_id, kind, visibility, body, client_message_id, metadata, created_at) VALUES `;
 const ROW = "(?, 'default', ?, ?, ?, 'visitor', ?, 'text', 'public', ?, ?, '{}', ?)";
@@ -161,9 +164,6 @@ function onMessage(this: WebSocket, data: RawData): void {
 
 // --- group commit (relay mode) ---
 
-let queue: Pending[] = [];
-let flushing = false;
-
 function flushSoon(): void {
   flushing = true;
   setImmediate(flush);
@@ -199,7 +199,16 @@ function flush(): void {
       const chunk = messages.slice(i, i + INSERT_CHUNK);
       const params: unknown[] = [];
       for (const m of chunk) {
-        params.push(m.id, m.conversationId, m.seq, m.visitorSeq, m.author.id, m.body, m.clientMessageId, m.createdAt);
+        params.push(
+          m.id,
+          m.conversationId,
+          m.seq,
+          m.visitorSeq,
+          m.author.id,
+          m.body,
+          m.clientMessageId,
+          m.createdAt,
+        );
       }
       db!.run(COLUMNS + chunk.map(() => ROW).join(', '), params);
     }
@@ -213,10 +222,18 @@ function flush(): void {
       // Stored: now acknowledge and relay.
       messages.forEach((message, i) => {
         const pending = batch[i]!;
-        pending.ws.send(JSON.stringify({ type: 'ack', id: pending.id, result: { duplicate: false, message } }), TEXT);
+        pending.ws.send(
+          JSON.stringify({ type: 'ack', id: pending.id, result: { duplicate: false, message } }),
+          TEXT,
+        );
         const agent = agents.get(message.conversationId);
         if (agent) {
-          const event = { type: 'message.created', conversationId: message.conversationId, seq: message.seq, message };
+          const event = {
+            type: 'message.created',
+            conversationId: message.conversationId,
+            seq: message.seq,
+            message,
+          };
           agent.send(JSON.stringify(event), TEXT);
         }
       });

@@ -35,7 +35,10 @@ export async function startBare(options: {
   const args = [`--mode=${options.mode}`, `--heartbeat-ms=${options.heartbeatMs}`];
   if (options.database) args.push(`--db=${options.database}`);
   if (options.synchronous) args.push(`--synchronous=${options.synchronous}`);
-  const worker = new Worker(`bare ${options.mode} server`, spawnScript(join(SUPPORT, 'bare-server.ts'), args));
+  const worker = new Worker(
+    `bare ${options.mode} server`,
+    spawnScript(join(SUPPORT, 'bare-server.ts'), args),
+  );
   const info = (await worker.started()) as { port: number };
   return { worker, url: `ws://127.0.0.1:${info.port}/`, pid: worker.pid };
 }

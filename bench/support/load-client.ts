@@ -28,7 +28,9 @@ const MESSAGE = Buffer.from('{"type":"message.created"');
 const BODY_MARK = Buffer.from('"body":"bench|');
 
 function startsWith(data: Buffer, prefix: Buffer): boolean {
-  return data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+  return (
+    data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+  );
 }
 
 function asBuffer(data: RawData): Buffer {
@@ -38,23 +40,33 @@ function asBuffer(data: RawData): Buffer {
 }
 
 /** Opens a socket, sends `hello` with `helloData` and resolves once it is acked. */
-function connect(url: string, helloData: Record<string, unknown>, timeoutMs: number): Promise<WebSocket> {
+function connect(
+  url: string,
+  helloData: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`no hello ack within ${timeoutMs} ms`));
     }, timeoutMs);
-    ws.once('open', () => ws.send(JSON.stringify({ id: 'h', type: 'hello', data: helloData }), TEXT));
-    ws.once('message', (data) => {
-      clearTimeout(timer);
+    ws.once('open', () =>
+      ws.send(JSON.stringify({ id: 'h', type: 'hello', data: helloData }), TEXT),
+    );
+    const onMessage = (data: RawData) => {
       const buf = asBuffer(data);
+      // A heartbeat may come before the answer to hello; wait for the answer itself.
+      if (!startsWith(buf, ACK) && !startsWith(buf, ERROR)) return;
+      clearTimeout(timer);
+      ws.off('message', onMessage);
       if (startsWith(buf, ACK)) resolve(ws);
       else {
         ws.terminate();
         reject(new Error(`hello refused: ${buf.toString('utf8').slice(0, 300)}`));
       }
-    });
+    };
+    ws.on('message', onMessage);
     ws.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -63,7 +75,11 @@ function connect(url: string, helloData: Record<string, unknown>, timeoutMs: num
 }
 
 /** Runs `fn(i)` for i in [0, count) with at most `concurrency` at a time. */
-async function inParallel(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+async function inParallel(
+  count: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) await fn(next++);
@@ -111,7 +127,11 @@ function onIdleClose(code: number): void {
   idle.closeCodes[code] = (idle.closeCodes[code] ?? 0) + 1;
 }
 
-async function idleOpen(input: { url: string; hellos: Record<string, unknown>[]; concurrency: number }) {
+async function idleOpen(input: {
+  url: string;
+  hellos: Record<string, unknown>[];
+  concurrency: number;
+}) {
   const started = performance.now();
   let failures = 0;
   let firstFailure: string | null = null;
@@ -128,7 +148,12 @@ async function idleOpen(input: { url: string; hellos: Record<string, unknown>[];
       firstFailure ??= String(error);
     }
   });
-  return { opened: input.hellos.length - failures, failures, firstFailure, ms: performance.now() - started };
+  return {
+    opened: input.hellos.length - failures,
+    failures,
+    firstFailure,
+    ms: performance.now() - started,
+  };
 }
 
 function idleStats() {
@@ -295,7 +320,10 @@ async function pairsCheck(input: { target: string; timeoutMs: number }) {
   onProgress = null;
   onDelivered = null;
   for (const p of pairs) sendMessage(p, performance.now());
-  const ok = await until(() => pairs.every((p) => p.delivered >= p.sent && p.acked >= p.sent), input.timeoutMs);
+  const ok = await until(
+    () => pairs.every((p) => p.delivered >= p.sent && p.acked >= p.sent),
+    input.timeoutMs,
+  );
   const missing = pairs.filter((p) => p.delivered < p.sent).map((p) => p.conversationId);
   return { ok, missing: missing.slice(0, 5), missingCount: missing.length, ...totals() };
 }
@@ -398,7 +426,10 @@ async function openLoop(input: {
     };
     tick();
   });
-  const drained = await until(() => pairs.every((p) => p.delivered >= p.sent && p.acked >= p.sent), input.drainMs);
+  const drained = await until(
+    () => pairs.every((p) => p.delivered >= p.sent && p.acked >= p.sent),
+    input.drainMs,
+  );
   onDelivered = null;
   const after = totals();
   return {

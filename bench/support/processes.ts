@@ -61,11 +61,15 @@ export function spawnScript(
   args: readonly string[] = [],
   options: { execArgv?: readonly string[]; env?: Record<string, string> } = {},
 ): ChildProcess {
-  return spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', script, ...args], {
-    cwd: REPO_ROOT,
-    env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  return spawn(
+    process.execPath,
+    [...(options.execArgv ?? []), '--import', 'tsx', script, ...args],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
 }
 
 /** Resident set size of a process, KiB (VmRSS of /proc/<pid>/status). */

@@ -89,9 +89,16 @@ export async function inParallel<T>(
 
 /** The default site's embed key, read with the operator token. */
 export async function defaultEmbedKey(rest: Rest, adminToken: string): Promise<string> {
-  const body = await rest.expect(200, 'GET', '/api/v1/sites?tenantId=default', undefined, adminToken);
+  const body = await rest.expect(
+    200,
+    'GET',
+    '/api/v1/sites?tenantId=default',
+    undefined,
+    adminToken,
+  );
   const key = body?.sites?.[0]?.embedKey as string | undefined;
-  if (!key) throw new Error(`The default tenant has no site with an embed key: ${JSON.stringify(body)}`);
+  if (!key)
+    throw new Error(`The default tenant has no site with an embed key: ${JSON.stringify(body)}`);
   return key;
 }
 
@@ -132,7 +139,14 @@ export function createAgents(
       201,
       'POST',
       '/api/v1/users',
-      { tenantId: 'default', email, name: `Bench agent ${i}`, role: 'agent', password, capacity: 50 },
+      {
+        tenantId: 'default',
+        email,
+        name: `Bench agent ${i}`,
+        role: 'agent',
+        password,
+        capacity: 50,
+      },
       adminToken,
     );
     const signedIn = await rest.expect(200, 'POST', '/api/v1/auth/login', { email, password });

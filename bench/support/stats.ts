@@ -43,13 +43,25 @@ export function percentiles(latencies: readonly number[], undelivered = 0): Perc
 }
 
 /** A goal met when `value <= limit` (a missing value, null, misses it). */
-export function atMost(id: string, description: string, value: number | null, limit: number, unit: string): Goal {
+export function atMost(
+  id: string,
+  description: string,
+  value: number | null,
+  limit: number,
+  unit: string,
+): Goal {
   const v = value ?? Number.POSITIVE_INFINITY;
   return { id, description, value: v, limit, unit, pass: v <= limit };
 }
 
 /** A goal met when `value >= limit`. */
-export function atLeast(id: string, description: string, value: number, limit: number, unit: string): Goal {
+export function atLeast(
+  id: string,
+  description: string,
+  value: number,
+  limit: number,
+  unit: string,
+): Goal {
   return { id, description, value, limit, unit, pass: value >= limit };
 }
 

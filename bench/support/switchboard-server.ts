@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from '../lib.js';
+import { INSPECT_FLAGS, inspectorUrl } from './inspector.js';
 import { childEnv, exited, freePort, stopChild, tail } from './processes.js';
 
 const CLI = join(REPO_ROOT, 'apps', 'server', 'bin', 'switchboard.js');
@@ -88,6 +89,9 @@ function probe(port: number): Promise<number | null> {
 
 /** One running server process. */
 export class SwitchboardServer {
+  /** The DevTools protocol endpoint, when started with `inspect`. */
+  inspectorUrl: string | null = null;
+
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
@@ -114,22 +118,23 @@ export class SwitchboardServer {
       env: childEnv(),
       encoding: 'utf8',
     });
-    if (run.status !== 0) throw new Error(`switchboard migrate failed:\n${run.stdout}\n${run.stderr}`);
+    if (run.status !== 0)
+      throw new Error(`switchboard migrate failed:\n${run.stdout}\n${run.stderr}`);
   }
 
   /**
-   * Starts `switchboard start` and waits for its health route. `execArgv` goes to Node (e.g.
-   * `--cpu-prof --cpu-prof-dir=…`).
+   * Starts `switchboard start` and waits for its health route. `inspect` opens the inspector on
+   * a free loopback port (for CPU profiles of a chosen window, see inspector.ts).
    */
   static async start(
     configPath: string,
-    options: { adminToken?: string; execArgv?: readonly string[] } = {},
+    options: { adminToken?: string; inspect?: boolean } = {},
   ): Promise<SwitchboardServer> {
     const port = await freePort();
     const adminToken = options.adminToken ?? randomBytes(24).toString('hex');
     const child = spawn(
       process.execPath,
-      [...(options.execArgv ?? []), CLI, 'start', '--config', configPath],
+      [...(options.inspect ? INSPECT_FLAGS : []), CLI, 'start', '--config', configPath],
       {
         cwd: REPO_ROOT,
         env: childEnv({
@@ -141,11 +146,18 @@ export class SwitchboardServer {
       },
     );
     const server = new SwitchboardServer(child, port, adminToken, tail(child));
+    const inspector = options.inspect ? inspectorUrl(child) : null;
+    inspector?.catch(() => undefined);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if ((await probe(port)) === 200) return server;
+      if ((await probe(port)) === 200) {
+        if (inspector) server.inspectorUrl = await inspector;
+        return server;
+      }
       if (exited(child)) {
-        throw new Error(`switchboard start exited (${child.exitCode ?? child.signalCode}):\n${server.output()}`);
+        throw new Error(
+          `switchboard start exited (${child.exitCode ?? child.signalCode}):\n${server.output()}`,
+        );
       }
       if (Date.now() > deadline) {
         await stopChild(child);

@@ -2,7 +2,15 @@ import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import type Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { Clock, Disposable, EventBus, Logger } from '@switchboard/sdk';
+import type {
+  Clock,
+  ConversationsService,
+  Disposable,
+  EventBus,
+  Logger,
+  RealtimeService,
+} from '@switchboard/sdk';
+import { conversationsServiceFor, realtimeServiceFor } from './chat/plugin-services.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Operation } from './api/operation.js';
 import { OperationRegistry } from './api/operation-registry.js';
@@ -20,6 +28,9 @@ import { createRealtimeGateway, type RealtimeGateway } from './realtime/realtime
 
 /** How long a visitor may be without a socket before `session.visitorLeft` fires. */
 export const VISITOR_LEFT_GRACE_MS = 30_000;
+
+/** How long an agent may be without a socket before chats offered to them go back to the queue. */
+export const AGENT_GONE_GRACE_MS = 10_000;
 
 /** What the chat core is built from; handed to each area's factory. */
 export interface ChatCoreDeps {
@@ -47,6 +58,8 @@ export class ChatCore {
   readonly attachments: AttachmentStore;
   readonly audit: AuditLog;
   private chatServices: Chat | null = null;
+  /** What plugins resolve through `ChatTokens` (bound by the kernel). */
+  services: { conversations: ConversationsService; realtime: RealtimeService } | null = null;
   private readonly graceTimers = new Set<Disposable>();
   private accountsArea: Accounts | null = null;
   private readonly stoppers: (() => Promise<void> | void)[] = [];
@@ -91,6 +104,17 @@ export class ChatCore {
       limiter: this.limiter,
     });
     this.chatServices = chat;
+    this.services = {
+      conversations: conversationsServiceFor({
+        knex: this.deps.knex,
+        clock: this.deps.clock,
+        conversations: chat.conversations,
+        dispatcher: chat.dispatcher,
+        accounts,
+        log: chat.log,
+      }),
+      realtime: realtimeServiceFor(this.deps.events),
+    };
     ops.push(...chat.operations);
     this.onStop(chat.start());
     // --- privacy (privacy/) ---
@@ -149,15 +173,23 @@ export class ChatCore {
       // A visitor socket must come from one of its site's allowed origins, like the session.
       checkOrigin: (principal, origin) => this.chat.visitors.originAllowedFor(principal, origin),
       onLastSocketClosed: (principal) => {
-        if (principal.kind !== 'visitor') return;
-        // A page navigation closes the socket and opens another within a moment: wait.
-        const grace = clock.setTimeout(() => {
-          this.graceTimers.delete(grace);
-          if (this.gateway?.hasSocketsOf(principal)) return;
-          this.chat.visitors
-            .left(principal.tenantId, principal.visitorId)
-            .catch((error: unknown) => logger.error({ err: error }, 'visitorLeft failed'));
-        }, VISITOR_LEFT_GRACE_MS);
+        if (principal.kind === 'system') return;
+        // A page navigation or a network blip closes the socket and opens another within a
+        // moment: wait before treating the visitor as gone or taking back an agent's offers.
+        const grace = clock.setTimeout(
+          () => {
+            this.graceTimers.delete(grace);
+            if (this.gateway?.hasSocketsOf(principal)) return;
+            const gone =
+              principal.kind === 'visitor'
+                ? this.chat.visitors.left(principal.tenantId, principal.visitorId)
+                : this.chat.dispatcher.agentGone(principal.tenantId, principal.userId);
+            gone.catch((error: unknown) =>
+              logger.error({ err: error }, 'last-socket handling failed'),
+            );
+          },
+          principal.kind === 'visitor' ? VISITOR_LEFT_GRACE_MS : AGENT_GONE_GRACE_MS,
+        );
         this.graceTimers.add(grace);
       },
     });

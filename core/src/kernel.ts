@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
-import { KERNEL_API_VERSION, Tokens, type Clock, type Logger } from '@switchboard/sdk';
+import { ChatTokens, KERNEL_API_VERSION, Tokens, type Clock, type Logger } from '@switchboard/sdk';
 import { ChatCore } from './chat-core.js';
 import { SystemClock } from './clock.js';
 import type { KernelConfig } from './config.js';
@@ -152,6 +152,8 @@ export class Kernel {
     this.chatCore = chat;
     await chat.init();
     this.resolvers.push(...chat.resolvers);
+    this.container.bind(ChatTokens.Conversations).toConstantValue(chat.services!.conversations);
+    this.container.bind(ChatTokens.Realtime).toConstantValue(chat.services!.realtime);
     await this.host.startAll(await this.host.loadDisabled());
     const app = createHttpApp({
       logger: this.logger,

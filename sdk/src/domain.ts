@@ -63,6 +63,10 @@ export interface ConversationSnapshot {
   readonly visitorId: string;
   readonly state: ConversationState;
   readonly assignedAgentId: string | null;
+  /** Agent a waiting chat is offered to (accept or decline pending); null otherwise. */
+  readonly offeredTo: string | null;
+  /** When the standing offer lapses; null without one. */
+  readonly offerExpiresAt: number | null;
   readonly departmentId: string | null;
   readonly target: RoutingTarget;
   readonly priority: number;
@@ -198,6 +202,11 @@ export interface RoutingSelection {
   readonly agentId: string;
   readonly reason: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * Offer the chat instead of assigning it: the agent must accept within this many ms, or the
+   * offer lapses and `routing.requeued` fires with `offer-timeout`. Absent: assign at once.
+   */
+  readonly offerTimeoutMs?: number;
 }
 
 /** A conversation assigned to an agent. @public */

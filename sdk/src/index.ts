@@ -14,6 +14,7 @@ export * from './plugin.js';
 export * from './permissions.js';
 export * from './principal.js';
 export * from './protocol.js';
+export * from './services.js';
 export * from './settings.js';
 export * from './tokens.js';
 export * from './virtual-clock.js';

@@ -18,6 +18,8 @@ export const ChatTopics = {
   visitor: 'chat.visitor',
   /** Tokens were revoked: cut the sockets that hold them within a second. */
   revoked: 'auth.revoked',
+  /** A plugin's own event for a visitor, a user or all staff of a tenant. */
+  plugin: 'realtime.plugin',
 } as const;
 
 /** A message was stored. `message.seq` is the agent-side seq; egress maps visitor seqs. */
@@ -61,4 +63,12 @@ export interface RevokedPublished {
   readonly userId?: string;
   readonly visitorId?: string;
   readonly tokenIds?: readonly string[];
+}
+
+/** A plugin event on its way to sockets (see `RealtimeService`). */
+export interface PluginEventPublished {
+  readonly tenantId: string;
+  readonly to:
+    { readonly visitorId: string } | { readonly userId: string } | { readonly staff: true };
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
 }

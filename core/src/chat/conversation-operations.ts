@@ -325,6 +325,55 @@ export function conversationOperations(
       },
     }),
     defineOperation({
+      name: 'conversation.accept',
+      summary: 'Accept a chat offered to you (routing with an accept step).',
+      permission: Permissions.ConversationPick,
+      principals: ['user'],
+      http: { method: 'POST', path: '/api/v1/conversations/:conversationId/accept' },
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['conversationId'],
+        properties: conversationId,
+      },
+      async handler(call) {
+        const principal = call.principal as Extract<Principal, { kind: 'user' }>;
+        const { conversationId: cid } = call.input as { conversationId: string };
+        await conversations.visibleTo(principal, cid);
+        return conversations.assign(principal.tenantId, cid, principal.userId, 'accepted-offer', {
+          acceptingOffer: true,
+        });
+      },
+    }),
+    defineOperation({
+      name: 'conversation.decline',
+      summary:
+        'Decline a chat offered to you; it goes back to the queue and is not offered to you again.',
+      permission: Permissions.ConversationPick,
+      principals: ['user'],
+      http: { method: 'POST', path: '/api/v1/conversations/:conversationId/decline', status: 204 },
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['conversationId'],
+        properties: conversationId,
+      },
+      async handler(call) {
+        const principal = call.principal as Extract<Principal, { kind: 'user' }>;
+        const { conversationId: cid } = call.input as { conversationId: string };
+        await conversations.visibleTo(principal, cid);
+        const withdrawn = await dispatcher.withdraw(
+          principal.tenantId,
+          cid,
+          principal.userId,
+          'offer-declined',
+        );
+        if (!withdrawn)
+          throw new ConflictError('This offer is no longer open to you.', 'OFFER_GONE');
+        return null;
+      },
+    }),
+    defineOperation({
       name: 'conversation.assign',
       summary: 'Assign a waiting chat to an agent (supervisors).',
       permission: Permissions.ConversationManage,

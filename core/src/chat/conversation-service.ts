@@ -295,6 +295,7 @@ export class ConversationService {
     id: string,
     agentId: string,
     reason: string,
+    options: { acceptingOffer?: boolean } = {},
   ): Promise<ConversationRecord> {
     const agent = await this.deps.accounts.users.get(tenantId, agentId);
     if (!agent || agent.disabled)
@@ -302,7 +303,8 @@ export class ConversationService {
     const now = this.deps.clock.now();
     const appended = await this.deps.knex.transaction(async (trx) => {
       await this.lockAgent(trx, tenantId, agentId);
-      const load = await countOpen(trx, agentId);
+      // An offer to this agent already counts toward their load; accepting it adds nothing.
+      const load = await countOpen(trx, agentId, options.acceptingOffer ? id : undefined);
       if (load >= agent.capacity) {
         throw new ConflictError(
           `${agent.name} is at capacity (${load}/${agent.capacity} chats).`,
@@ -310,23 +312,30 @@ export class ConversationService {
           { load, capacity: agent.capacity },
         );
       }
-      const changed = await trx('core_conversations')
-        .where({ id, tenant_id: tenantId, state: 'waiting' })
-        .update({
-          state: 'active',
-          assigned_agent_id: agentId,
-          waiting_since: null,
-          updated_at: now,
-        });
+      let query = trx('core_conversations').where({ id, tenant_id: tenantId, state: 'waiting' });
+      query = options.acceptingOffer
+        ? query.where({ offered_to: agentId })
+        : query.where((q) => q.whereNull('offered_to').orWhere({ offered_to: agentId }));
+      const changed = await query.update({
+        state: 'active',
+        assigned_agent_id: agentId,
+        offered_to: null,
+        offered_at: null,
+        offer_expires_at: null,
+        waiting_since: null,
+        updated_at: now,
+      });
       if (changed === 0) {
         const exists = await trx('core_conversations')
           .where({ id, tenant_id: tenantId })
           .first('id');
         if (!exists) throw new NotFoundError(`No conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
-        throw new ConflictError(
-          'This chat is no longer waiting: someone else took it.',
-          'CONVERSATION_TAKEN',
-        );
+        throw options.acceptingOffer
+          ? new ConflictError('This offer is no longer open to you.', 'OFFER_GONE')
+          : new ConflictError(
+              'This chat is no longer waiting: someone else took it.',
+              'CONVERSATION_TAKEN',
+            );
       }
       await trx('core_users').where({ id: agentId }).update({ last_assigned_at: now });
       return this.deps.log.append(
@@ -353,6 +362,116 @@ export class ConversationService {
       at: now,
     });
     return appended.conversation;
+  }
+
+  /**
+   * Offers a waiting chat to one agent: reserved for them (it counts toward their capacity) until
+   * they accept, decline, or the offer lapses at `expiresAt`. Atomic like `assign`.
+   */
+  async offer(
+    tenantId: string,
+    id: string,
+    agentId: string,
+    expiresAt: number,
+  ): Promise<ConversationRecord> {
+    const agent = await this.deps.accounts.users.get(tenantId, agentId);
+    if (!agent || agent.disabled)
+      throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+    const now = this.deps.clock.now();
+    await this.deps.knex.transaction(async (trx) => {
+      await this.lockAgent(trx, tenantId, agentId);
+      const load = await countOpen(trx, agentId);
+      if (load >= agent.capacity) {
+        throw new ConflictError(`${agent.name} is at capacity.`, 'AGENT_AT_CAPACITY', {
+          load,
+          capacity: agent.capacity,
+        });
+      }
+      const changed = await trx('core_conversations')
+        .where({ id, tenant_id: tenantId, state: 'waiting' })
+        .whereNull('offered_to')
+        .update({
+          offered_to: agentId,
+          offered_at: now,
+          offer_expires_at: expiresAt,
+          updated_at: now,
+        });
+      if (changed === 0) {
+        throw new ConflictError('This chat is taken or already offered.', 'CONVERSATION_TAKEN');
+      }
+    });
+    const record = (await this.get(tenantId, id))!;
+    await this.publishConversation(record);
+    return record;
+  }
+
+  /**
+   * Takes back an offer that was declined, lapsed, or whose agent left. The chat keeps its place
+   * in the queue (its `waitingSince` is unchanged), so it goes back ahead of later arrivals.
+   * Answers null when there was no such offer (accepted or withdrawn meanwhile).
+   */
+  async withdrawOffer(
+    tenantId: string,
+    id: string,
+    agentId: string,
+    reason: 'offer-declined' | 'offer-timeout' | 'agent-left',
+  ): Promise<ConversationRecord | null> {
+    const now = this.deps.clock.now();
+    const changed = await this.deps
+      .knex('core_conversations')
+      .where({ id, tenant_id: tenantId, state: 'waiting', offered_to: agentId })
+      .update({ offered_to: null, offered_at: null, offer_expires_at: null, updated_at: now });
+    if (changed === 0) return null;
+    const record = (await this.get(tenantId, id))!;
+    await this.publishConversation(record);
+    const snapshot = toSnapshot(record);
+    await this.deps.hooks.routing.requeued.call(
+      {
+        conversation: snapshot,
+        target: snapshot.target,
+        priority: snapshot.priority,
+        enqueuedAt: snapshot.waitingSince ?? snapshot.createdAt,
+        excludedAgentIds: [agentId],
+      },
+      reason,
+    );
+    return record;
+  }
+
+  /** Offers that lapsed before `now` (found after a restart, or by a process that lost its timer). */
+  async lapsedOffers(now: number, limit = 500): Promise<ConversationRecord[]> {
+    const rows = (await this.deps
+      .knex('core_conversations')
+      .where({ state: 'waiting' })
+      .whereNotNull('offered_to')
+      .andWhere('offer_expires_at', '<=', now)
+      .limit(limit)) as Record<string, unknown>[];
+    return rows.map(toConversation);
+  }
+
+  /** Chats offered to an agent and not accepted yet. */
+  async offersTo(tenantId: string, agentId: string): Promise<ConversationRecord[]> {
+    const rows = (await this.deps
+      .knex('core_conversations')
+      .where({ tenant_id: tenantId, state: 'waiting', offered_to: agentId })) as Record<
+      string,
+      unknown
+    >[];
+    return rows.map(toConversation);
+  }
+
+  /** Changes a waiting chat's priority (rules, supervisors): higher is served first. */
+  async setPriority(tenantId: string, id: string, priority: number): Promise<ConversationRecord> {
+    const changed = await this.deps
+      .knex('core_conversations')
+      .where({ id, tenant_id: tenantId })
+      .whereNull('ended_at')
+      .update({ priority, updated_at: this.deps.clock.now() });
+    if (changed === 0)
+      throw new NotFoundError(`No open conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
+    const record = (await this.get(tenantId, id))!;
+    await this.publishConversation(record);
+    return record;
   }
 
   /**
@@ -659,12 +778,18 @@ export class ConversationService {
 }
 
 /** Open conversations an agent holds. */
-export async function countOpen(trx: Knex | Knex.Transaction, agentId: string): Promise<number> {
-  const row = (await trx('core_conversations')
-    .where({ assigned_agent_id: agentId })
-    .whereNull('ended_at')
-    .count({ n: '*' })
-    .first()) as { n: number | string } | undefined;
+export async function countOpen(
+  trx: Knex | Knex.Transaction,
+  agentId: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = trx('core_conversations').where((q) =>
+    q
+      .where((open) => open.where({ assigned_agent_id: agentId }).whereNull('ended_at'))
+      .orWhere((offered) => offered.where({ offered_to: agentId, state: 'waiting' })),
+  );
+  if (exceptId) query = query.whereNot({ id: exceptId });
+  const row = (await query.count({ n: '*' }).first()) as { n: number | string } | undefined;
   return Number(row?.n ?? 0);
 }
 

@@ -122,3 +122,14 @@ export function toVisitorTyping(typing: {
     typing: typing.typing,
   };
 }
+
+/**
+ * A plugin's event for a visitor: only `plugin.<id>.<name>` types pass, so a plugin cannot
+ * forge a core event (a message, a conversation update) on the visitor's socket.
+ */
+export function toVisitorPluginEvent(event: {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}): { readonly type: string; readonly [key: string]: unknown } | null {
+  return /^plugin\.[a-z0-9-]+\.[A-Za-z0-9_.-]+$/.test(event.type) ? event : null;
+}

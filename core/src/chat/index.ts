@@ -23,6 +23,7 @@ export interface Chat {
   readonly messages: MessageService;
   readonly dispatcher: RoutingDispatcher;
   readonly replay: ChatReplay;
+  readonly log: MessageLog;
   readonly operations: Operation[];
   readonly routers: Router[];
   /** Starts the idle sweep and routing triggers; returns the stopper. */
@@ -86,6 +87,7 @@ export function createChat(
     messages,
     dispatcher,
     replay,
+    log,
     operations,
     routers,
     start() {
@@ -97,14 +99,20 @@ export function createChat(
         },
         Math.min(60_000, config.chat.idleAfterMs),
       );
-      // An agent coming online may take waiting chats.
+      // An agent coming online may take waiting chats; one leaving gives back their offers.
       const presence = events.subscribe(ChatTopics.presence, (payload) => {
         const p = payload as PresencePublished;
         if (p.presence === 'online') void dispatcher.kick(p.tenantId);
+        else void dispatcher.agentGone(p.tenantId, p.userId);
       });
+      // Offers whose lapse timer died with an earlier process.
+      dispatcher
+        .sweepLapsedOffers()
+        .catch((error: unknown) => logger.error({ err: error }, 'offer sweep failed'));
       return () => {
         sweep.dispose();
         presence.dispose();
+        dispatcher.stop();
       };
     },
   };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   isSwitchboardError,
   type Clock,
+  type Disposable,
   type Logger,
   type RoutingCandidate,
   type RoutingRequest,
@@ -21,6 +22,7 @@ import { num, numOrNull, readJson } from './json-column.js';
 export class RoutingDispatcher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly timers = new Set<Disposable>();
 
   constructor(
     private readonly deps: {
@@ -60,6 +62,7 @@ export class RoutingDispatcher {
   private async pass(tenantId: string): Promise<void> {
     const queue = await this.deps.conversations.queue(tenantId, 500);
     for (const conversation of queue) {
+      if (conversation.offeredTo) continue;
       const candidates = await this.candidates(conversation);
       if (candidates.length === 0) continue;
       const request = this.requestOf(conversation);
@@ -73,17 +76,69 @@ export class RoutingDispatcher {
       const selection = await this.deps.hooks.routing.select.call(final, request);
       if (!selection || !allowed.has(selection.agentId)) continue;
       try {
-        await this.deps.conversations.assign(
-          tenantId,
-          conversation.id,
-          selection.agentId,
-          selection.reason,
-        );
+        if (selection.offerTimeoutMs !== undefined) {
+          await this.offer(tenantId, conversation.id, selection.agentId, selection.offerTimeoutMs);
+        } else {
+          await this.deps.conversations.assign(
+            tenantId,
+            conversation.id,
+            selection.agentId,
+            selection.reason,
+          );
+        }
       } catch (error) {
         // Taken meanwhile or the agent filled up: the next pass sees the new state.
         if (!isSwitchboardError(error)) throw error;
       }
     }
+  }
+
+  /** Offers a chat and arms the lapse timer; a lapsed offer goes back to the queue. */
+  async offer(tenantId: string, id: string, agentId: string, timeoutMs: number): Promise<void> {
+    const expiresAt = this.deps.clock.now() + timeoutMs;
+    await this.deps.conversations.offer(tenantId, id, agentId, expiresAt);
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      void this.withdraw(tenantId, id, agentId, 'offer-timeout');
+    }, timeoutMs);
+    this.timers.add(timer);
+  }
+
+  /** Withdraws an offer (declined, lapsed, agent gone) and routes again. */
+  async withdraw(
+    tenantId: string,
+    id: string,
+    agentId: string,
+    reason: 'offer-declined' | 'offer-timeout' | 'agent-left',
+  ): Promise<boolean> {
+    try {
+      const record = await this.deps.conversations.withdrawOffer(tenantId, id, agentId, reason);
+      if (record) await this.kick(tenantId);
+      return record !== null;
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversationId: id }, 'withdrawing an offer failed');
+      return false;
+    }
+  }
+
+  /** An agent went offline, away or lost their last socket: their open offers go back. */
+  async agentGone(tenantId: string, agentId: string): Promise<void> {
+    for (const offered of await this.deps.conversations.offersTo(tenantId, agentId)) {
+      await this.withdraw(tenantId, offered.id, agentId, 'agent-left');
+    }
+  }
+
+  /** Withdraws offers whose timer was lost (a restart, another process). */
+  async sweepLapsedOffers(): Promise<void> {
+    for (const c of await this.deps.conversations.lapsedOffers(this.deps.clock.now())) {
+      if (c.offeredTo) await this.withdraw(c.tenantId, c.id, c.offeredTo, 'offer-timeout');
+    }
+  }
+
+  /** Cancels lapse timers (shutdown). */
+  stop(): void {
+    for (const timer of this.timers) timer.dispose();
+    this.timers.clear();
   }
 
   requestOf(conversation: ConversationRecord): RoutingRequest {
@@ -113,6 +168,15 @@ export class RoutingDispatcher {
       .select('assigned_agent_id')
       .count({ n: '*' })) as { assigned_agent_id: string; n: number | string }[];
     const loadOf = new Map(loads.map((l) => [l.assigned_agent_id, Number(l.n)]));
+    // A standing offer holds a slot, as it does in the atomic capacity check.
+    const offers = (await this.deps
+      .knex('core_conversations')
+      .where({ tenant_id: conversation.tenantId, state: 'waiting' })
+      .whereNotNull('offered_to')
+      .groupBy('offered_to')
+      .select('offered_to')
+      .count({ n: '*' })) as { offered_to: string; n: number | string }[];
+    for (const o of offers) loadOf.set(o.offered_to, (loadOf.get(o.offered_to) ?? 0) + Number(o.n));
     const target = effectiveTarget(conversation, now);
     const out: RoutingCandidate[] = [];
     for (const u of users) {

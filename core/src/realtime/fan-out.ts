@@ -20,9 +20,15 @@ import {
   type PresencePublished,
   type RevokedPublished,
   type TypingPublished,
+  type PluginEventPublished,
   type VisitorPublished,
 } from '../chat/chat-events.js';
-import { toVisitorConversation, toVisitorTyping, toVisitorMessage } from '../chat/egress.js';
+import {
+  toVisitorConversation,
+  toVisitorMessage,
+  toVisitorPluginEvent,
+  toVisitorTyping,
+} from '../chat/egress.js';
 import type { Connection } from './connection.js';
 import type { SocketRegistry } from './socket-registry.js';
 
@@ -151,6 +157,27 @@ export function subscribeFanOut(events: EventBus, target: FanOutTarget): Disposa
       sockets.forEachStaff(p.visitor.tenantId, (conn) => {
         if (hasPermission(conn.principal, Permissions.VisitorRead)) target.deliver(conn, frame);
       });
+    }),
+
+    on<PluginEventPublished>(ChatTopics.plugin, (p) => {
+      const to = p.to;
+      if ('visitorId' in to) {
+        const view = toVisitorPluginEvent(p.event);
+        if (!view) return;
+        const frame = encode(view);
+        for (const conn of ownSockets(sockets.visitorSockets(to.visitorId), p.tenantId)) {
+          target.deliver(conn, frame);
+        }
+        return;
+      }
+      const frame = encode(p.event);
+      if ('userId' in to) {
+        for (const conn of ownSockets(sockets.userSockets(to.userId), p.tenantId)) {
+          target.deliver(conn, frame);
+        }
+      } else {
+        sockets.forEachStaff(p.tenantId, (conn) => target.deliver(conn, frame));
+      }
     }),
 
     on<RevokedPublished>(ChatTopics.revoked, (p) => {

@@ -24,6 +24,8 @@ function conversation(id: string, extra: Partial<ConversationSnapshot> = {}): Co
     visitorId: 'v1',
     state: 'active',
     assignedAgentId: null,
+    offeredTo: null,
+    offerExpiresAt: null,
     departmentId: null,
     target: { kind: 'any' },
     priority: 0,

@@ -16,6 +16,8 @@ const conversation: ConversationSnapshot = {
   visitorId: 'v1',
   state: 'waiting',
   assignedAgentId: null,
+  offeredTo: null,
+  offerExpiresAt: null,
   departmentId: null,
   target: { kind: 'any' },
   priority: 0,

@@ -1,0 +1,96 @@
+import type {
+  ConversationSnapshot,
+  RoutingCandidate,
+  UserSnapshot,
+  Visibility,
+} from './domain.js';
+import type { PresenceState } from './protocol.js';
+import { createToken } from './tokens.js';
+
+/** An agent as routing and supervisors see them. @public */
+export interface AgentState {
+  readonly agentId: string;
+  readonly name: string;
+  readonly presence: PresenceState;
+  readonly presenceAt: number;
+  /** Open chats held plus offers standing. */
+  readonly load: number;
+  readonly capacity: number;
+  /** Milliseconds since the later of last assignment, last ended chat and coming online. */
+  readonly idleMs: number;
+  readonly skills: readonly string[];
+  readonly groups: readonly string[];
+  readonly departmentIds: readonly string[];
+}
+
+/**
+ * The chat core's conversations, for plugins (routing, rules, bots). Every change goes through
+ * the same atomic paths, hooks and events as the REST API: an assignment here can never push an
+ * agent over capacity or give one chat to two agents. Resolve with `ctx.use(Tokens.Conversations)`.
+ * @public
+ */
+export interface ConversationsService {
+  get(tenantId: string, conversationId: string): Promise<ConversationSnapshot | null>;
+  /** Waiting chats, priority first then longest waiting (offered ones included). */
+  queue(tenantId: string): Promise<ConversationSnapshot[]>;
+  /** Online agents with room who match the chat's target (before `routing.candidates`). */
+  candidates(tenantId: string, conversationId: string): Promise<RoutingCandidate[]>;
+  /** Assigns a waiting chat at once. Throws 409 `CONVERSATION_TAKEN` or `AGENT_AT_CAPACITY`. */
+  assign(
+    tenantId: string,
+    conversationId: string,
+    agentId: string,
+    reason: string,
+  ): Promise<ConversationSnapshot>;
+  /** Offers a waiting chat to one agent until they accept or decline, or `timeoutMs` passes. */
+  offer(tenantId: string, conversationId: string, agentId: string, timeoutMs: number): Promise<void>;
+  /** Takes back an offer; true when there was one. `routing.requeued` fires with the reason. */
+  withdrawOffer(
+    tenantId: string,
+    conversationId: string,
+    agentId: string,
+    reason: 'offer-declined' | 'offer-timeout' | 'agent-left',
+  ): Promise<boolean>;
+  /** Changes a chat's priority (higher first). */
+  setPriority(tenantId: string, conversationId: string, priority: number): Promise<void>;
+  /** Ends a chat on the system's behalf (overflow, business hours…). */
+  end(tenantId: string, conversationId: string, reason: string): Promise<void>;
+  /** Runs a routing pass over the tenant's queue now. */
+  route(tenantId: string): Promise<void>;
+  /** Every enabled agent of the tenant with presence and load. */
+  agents(tenantId: string): Promise<AgentState[]>;
+  /** One user, or null. */
+  user(tenantId: string, userId: string): Promise<UserSnapshot | null>;
+  /** Sets an agent's presence (e.g. away after missed offers). */
+  setPresence(tenantId: string, userId: string, presence: PresenceState): Promise<void>;
+  /** Posts a system message (kind `event`) into a conversation. */
+  postSystemMessage(
+    tenantId: string,
+    conversationId: string,
+    message: { body: string; visibility: Visibility; metadata?: Record<string, unknown> },
+  ): Promise<void>;
+}
+
+/** A plugin's own real-time event: `type` must start with `plugin.<id>.`. @public */
+export interface PluginEvent {
+  readonly type: `plugin.${string}`;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Pushes a plugin's events to connected clients. Events to a visitor go out through the core's
+ * egress: only `plugin.*` events, as JSON, and only to that visitor's own sockets.
+ * @public
+ */
+export interface RealtimeService {
+  toVisitor(tenantId: string, visitorId: string, event: PluginEvent): Promise<void>;
+  /** Every agent, supervisor and admin socket of the tenant. */
+  toStaff(tenantId: string, event: PluginEvent): Promise<void>;
+  toUser(tenantId: string, userId: string, event: PluginEvent): Promise<void>;
+}
+
+/** Tokens of the chat core's services for plugins. @public */
+export const ChatTokens = {
+  Conversations: createToken<ConversationsService>('core', 'conversations'),
+  Realtime: createToken<RealtimeService>('core', 'realtime'),
+} as const;
