@@ -20,6 +20,7 @@ import type { Worker } from './support/ipc.js';
 import { InspectorSession } from './support/inspector.js';
 import { cpuMs } from './support/processes.js';
 import {
+  assignedAgent,
   createAgents,
   createVisitors,
   defaultEmbedKey,
@@ -87,6 +88,8 @@ export interface LatencyRun {
   readonly scheduled: number;
   readonly delivered: number;
   readonly errors: number;
+  /** Deliveries out of send order (or repeated) on an agent socket. */
+  readonly outOfOrder: number;
   /** Sockets that closed during the run (e.g. cut for having too many frames in flight). */
   readonly closedPairs: number;
   readonly maxSendLagMs: number;
@@ -148,31 +151,57 @@ function checkRun(target: Target, what: string, parts: readonly LoaderTotals[]):
   }
 }
 
-/** Switchboard's pairs: visitors with waiting chats, and agents to pick them. */
-async function switchboardPairs(server: SwitchboardServer, pairs: number): Promise<PairSpec[]> {
+/**
+ * Switchboard's pairs: one agent per conversation. Each agent has capacity 1, so whoever routes
+ * the chats (the ACD plugin when configured, or the agents picking from the queue) gives every
+ * agent exactly one; the agent's socket then watches it from `hello` on (`resume` from seq 0).
+ */
+async function switchboardPairs(
+  server: SwitchboardServer,
+  pairs: number,
+): Promise<{ specs: PairSpec[]; routed: number }> {
   const rest = new Rest(server.url);
   try {
     const embedKey = await defaultEmbedKey(rest, server.adminToken);
+    const agents = await createAgents(rest, server.adminToken, pairs, `agent-${Date.now()}`, 1);
     const visitors = await createVisitors(rest, embedKey, pairs);
-    const agents = await createAgents(rest, server.adminToken, pairs, `agent-${Date.now()}`);
     const conversations = await inParallel(pairs, 8, (i) => requestChat(rest, visitors[i]!.token));
-    return conversations.map((conversationId, i) => ({
+    const owner = new Map<string, string>();
+    await inParallel(pairs, 8, async (i) => {
+      const agentId = await assignedAgent(rest, server.adminToken, conversations[i]!);
+      if (agentId) owner.set(conversations[i]!, agentId);
+    });
+    // Chats nobody was routed: the agents still free pick them, one each.
+    const routed = owner.size;
+    const busy = new Set(owner.values());
+    const free = agents.filter((a) => !busy.has(a.userId));
+    for (const conversationId of conversations) {
+      while (!owner.has(conversationId)) {
+        const agent = free.shift();
+        if (!agent) throw new Error(`No free agent left to pick ${conversationId}.`);
+        if (await pick(rest, agent.token, conversationId)) owner.set(conversationId, agent.userId);
+        else {
+          // Routed meanwhile: its agent is no longer free; ours still is.
+          const agentId = await assignedAgent(rest, server.adminToken, conversationId);
+          if (agentId) {
+            owner.set(conversationId, agentId);
+            const taken = free.findIndex((a) => a.userId === agentId);
+            if (taken >= 0) free.splice(taken, 1);
+          }
+          if (agentId !== agent.userId) free.unshift(agent);
+        }
+      }
+    }
+    const tokenOf = new Map(agents.map((a) => [a.userId, a.token]));
+    const specs = conversations.map((conversationId, i) => ({
       conversationId,
       visitorHello: { token: visitors[i]!.token },
-      agentHello: { token: agents[i]!.token },
+      agentHello: {
+        token: tokenOf.get(owner.get(conversationId)!)!,
+        resume: { [conversationId]: 0 },
+      },
     }));
-  } finally {
-    rest.close();
-  }
-}
-
-/** The agents of `specs` pick their conversations (their sockets are open, so they watch them). */
-async function pickAll(server: SwitchboardServer, specs: readonly PairSpec[]): Promise<void> {
-  const rest = new Rest(server.url);
-  try {
-    await inParallel(specs.length, 8, (i) =>
-      pick(rest, specs[i]!.agentHello.token as string, specs[i]!.conversationId),
-    );
+    return { specs, routed };
   } finally {
     rest.close();
   }
@@ -263,6 +292,7 @@ async function openLoopRun(
     scheduled,
     delivered,
     errors: parts.reduce((n, p) => n + p.errors, 0),
+    outOfOrder: parts.reduce((n, p) => n + p.outOfOrder, 0),
     closedPairs: parts.reduce((n, p) => n + p.closedPairs, 0),
     maxSendLagMs: round(Math.max(...parts.map((p) => p.maxSendLagMs)), 2),
     serverCpuPercent: cpu[0]!,
@@ -293,9 +323,11 @@ export async function measureMessages(
     });
     server = await SwitchboardServer.start(configPath, { inspect: options.profileFile !== null });
     log(`  setting up ${options.pairs} conversations (visitor + agent each)...`);
-    const sbSpecs = await switchboardPairs(server, options.pairs);
+    const { specs: sbSpecs, routed } = await switchboardPairs(server, options.pairs);
+    log(
+      `  ${routed} chats routed to agents by the server, ${options.pairs - routed} picked from the queue`,
+    );
     await openPairs(loaders, 'switchboard', server.wsUrl, sbSpecs, options.bodyBytes);
-    await pickAll(server, sbSpecs);
     await checkPairs(loaders, 'switchboard');
     await openPairs(loaders, 'bare-relay', bare.url, barePairs(options.pairs), options.bodyBytes);
     await checkPairs(loaders, 'bare-relay');

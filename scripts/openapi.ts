@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { createTestKernel } from '@switchboard/sdk/testing';
 import { operationPaths, type Kernel } from '@switchboard/core';
 
@@ -52,7 +53,13 @@ export async function generatedOpenApi(): Promise<{ current: string; next: strin
         'An error: `{ error: { code, message, details?, requestId } }`; codes in docs/errors.md.',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
     };
-    return { current, next: `${JSON.stringify(doc, null, 2)}\n` };
+    // Formatted as prettier would, so `prettier --check` and this generator agree.
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    const next = await prettier.format(JSON.stringify(doc, null, 2), {
+      ...options,
+      parser: 'json',
+    });
+    return { current, next };
   } finally {
     await tk.stop();
   }

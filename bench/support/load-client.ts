@@ -195,6 +195,11 @@ let padding = '';
 let onProgress: ((pair: Pair) => void) | null = null;
 let onDelivered: ((pair: Pair, sentAt: number, now: number) => void) | null = null;
 
+/** Send times go into bodies with 3 decimals; windows compare the same rounded value. */
+function stamp(at: number): number {
+  return Math.round(at * 1000) / 1000;
+}
+
 function sendMessage(pair: Pair, at: number): void {
   const n = ++pair.sent;
   const cid = pair.conversationId;
@@ -414,7 +419,7 @@ async function openLoop(input: {
     const tick = () => {
       const now = performance.now();
       for (;;) {
-        const at = start + k * interval;
+        const at = stamp(start + k * interval);
         if (at > now || at >= to) break;
         maxLagMs = Math.max(maxLagMs, now - at);
         if (at >= from) scheduledInWindow++;

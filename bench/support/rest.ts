@@ -131,6 +131,7 @@ export function createAgents(
   adminToken: string,
   count: number,
   prefix: string,
+  capacity: number,
 ): Promise<AgentAccount[]> {
   return inParallel(count, 8, async (i) => {
     const email = `${prefix}-${i}@bench.example`;
@@ -164,7 +165,37 @@ export async function requestChat(rest: Rest, visitorToken: string): Promise<str
   return id;
 }
 
-/** The agent takes the waiting conversation. */
-export async function pick(rest: Rest, agentToken: string, conversationId: string): Promise<void> {
-  await rest.expect(200, 'POST', `/api/v1/conversations/${conversationId}/pick`, {}, agentToken);
+/** The agent a conversation is assigned to (read with the operator token), or null. */
+export async function assignedAgent(
+  rest: Rest,
+  adminToken: string,
+  conversationId: string,
+): Promise<string | null> {
+  const body = await rest.expect(
+    200,
+    'GET',
+    `/api/v1/conversations/${conversationId}`,
+    undefined,
+    adminToken,
+  );
+  return (body?.assignedAgentId as string | null | undefined) ?? null;
+}
+
+/** The agent takes the waiting conversation; false when someone (the ACD) was faster. */
+export async function pick(
+  rest: Rest,
+  agentToken: string,
+  conversationId: string,
+): Promise<boolean> {
+  const answer = await rest.call(
+    'POST',
+    `/api/v1/conversations/${conversationId}/pick`,
+    {},
+    agentToken,
+  );
+  if (answer.status === 200) return true;
+  if (answer.status === 409) return false;
+  throw new Error(
+    `pick ${conversationId} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+  );
 }

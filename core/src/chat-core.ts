@@ -80,6 +80,7 @@ export class ChatCore {
   /** Builds every area and registers its operations. Runs after migrations. */
   async init(): Promise<void> {
     const ops: Operation<any, any>[] = [];
+    this.policy.usePluginGrants(() => this.deps.host.permissionGrants());
     // --- accounts & auth (accounts/) ---
     const accounts = createAccounts({ ...this.deps, policy: this.policy, audit: this.audit });
     ops.push(...accounts.operations);
@@ -87,12 +88,17 @@ export class ChatCore {
     this.onStop(() => accounts.dispose());
     this.accountsArea = accounts;
     // Expired and revoked token rows are kept a day for audit, then purged.
-    const purge = this.deps.clock.setInterval(() => {
+    const purgeTokens = () => {
       accounts.tokens
         .purge()
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'token purge failed'));
-    }, 86_400_000);
-    this.onStop(() => purge.dispose());
+    };
+    const firstPurge = this.deps.clock.setTimeout(purgeTokens, 3_600_000);
+    const purge = this.deps.clock.setInterval(purgeTokens, 86_400_000);
+    this.onStop(() => {
+      firstPurge.dispose();
+      purge.dispose();
+    });
     const first = await accounts.ensureDefaultTenant();
     if (first.created)
       this.deps.logger.info(first, 'first start: created the default tenant and site');

@@ -18,7 +18,12 @@ export interface KernelConfig {
   /** Bootstrap operator token (env `SWITCHBOARD_ADMIN_TOKEN`), at least 24 characters. */
   adminToken?: string;
   logLevel: LogLevel;
-  http: { bodyLimitBytes: number; maxJsonDepth: number };
+  http: {
+    bodyLimitBytes: number;
+    maxJsonDepth: number;
+    /** Behind a reverse proxy: take client addresses (rate limits, audit) from X-Forwarded-For. */
+    trustProxy: boolean;
+  };
   faults: { threshold: number; windowMs: number; lifecycleBudgetMs: number };
   /** Folder for attachments and other files (default `data`, next to the sqlite file). */
   dataDir: string;
@@ -100,6 +105,7 @@ export const configSchema = {
       properties: {
         bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 1048576 },
         maxJsonDepth: { type: 'integer', minimum: 2, maximum: 256, default: 32 },
+        trustProxy: { type: 'boolean', default: false },
       },
     },
     faults: {

@@ -11,6 +11,7 @@ import { LocalEventBus } from './events/local-event-bus.js';
 import { FaultTracker } from './hooks/fault-tracker.js';
 import { HookCatalogue } from './hooks/hook-catalogue.js';
 import { adminTokenResolver, type PrincipalResolver } from './http/auth.js';
+import { cors } from './http/cors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createHttpApp } from './http/http-app.js';
 import { pluginRoutes } from './http/plugin-routes.js';
@@ -166,6 +167,8 @@ export class Kernel {
         uiRoutes(this.host),
         ...chat.routers(),
       ],
+      before: [cors()],
+      trustProxy: config.http.trustProxy,
     });
     this.server = createServer(app.callback());
     this.server.headersTimeout = 30_000;

@@ -67,6 +67,20 @@ export interface PersonalDataDeclaration {
   readonly createdAtColumn?: string;
 }
 
+/**
+ * A permission a plugin defines. The short form (a string) is granted to admins and
+ * supervisors; the long form names the roles that hold it, e.g. agents for a tool they use
+ * every day. Operators' tokens hold every permission.
+ * @public
+ */
+export type PermissionContribution =
+  | string
+  | {
+      readonly id: string;
+      readonly roles?: readonly ('admin' | 'supervisor' | 'agent')[];
+      readonly description?: string;
+    };
+
 /** The `switchboard` field of a plugin's package.json. @public */
 export interface PluginManifest {
   readonly id: string;
@@ -76,7 +90,7 @@ export interface PluginManifest {
   readonly activationEvents?: readonly string[];
   readonly contributes?: {
     readonly configuration?: Readonly<Record<string, unknown>>;
-    readonly permissions?: readonly string[];
+    readonly permissions?: readonly PermissionContribution[];
     readonly slots?: readonly SlotContribution[];
     readonly migrations?: string;
     readonly personalData?: readonly PersonalDataDeclaration[];

@@ -30,8 +30,12 @@ export const Permissions = {
   SitesManage: 'sites.manage',
   /** Change tenant settings (retention, default capacity). */
   TenantManage: 'tenant.manage',
-  /** Enable, disable and configure plugins. */
+  /** Enable and disable plugins (deployment-wide). */
   PluginsManage: 'plugins.manage',
+  /** See the loaded plugins and their state. */
+  PluginsRead: 'plugins.read',
+  /** Read and change the tenant's plugin settings. */
+  PluginsSettings: 'plugins.settings',
   /** Export and erase a visitor's personal data; run retention. */
   PrivacyManage: 'privacy.manage',
   /** Read the audit log. */

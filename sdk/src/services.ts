@@ -1,11 +1,14 @@
-import type {
-  ConversationSnapshot,
-  RoutingCandidate,
-  UserSnapshot,
-  Visibility,
-} from './domain.js';
+import type { ConversationSnapshot, RoutingCandidate, UserSnapshot, Visibility } from './domain.js';
 import type { PresenceState } from './protocol.js';
+import type { Disposable } from './disposable.js';
 import { createToken } from './tokens.js';
+
+/** One item of {@link ConversationsService.assignMany}: `code` is null when it committed. @public */
+export interface AssignManyOutcome {
+  readonly conversationId: string;
+  readonly agentId: string;
+  readonly code: null | 'CONVERSATION_TAKEN' | 'AGENT_AT_CAPACITY' | 'USER_NOT_FOUND';
+}
 
 /** An agent as routing and supervisors see them. @public */
 export interface AgentState {
@@ -26,7 +29,7 @@ export interface AgentState {
 /**
  * The chat core's conversations, for plugins (routing, rules, bots). Every change goes through
  * the same atomic paths, hooks and events as the REST API: an assignment here can never push an
- * agent over capacity or give one chat to two agents. Resolve with `ctx.use(Tokens.Conversations)`.
+ * agent over capacity or give one chat to two agents. Resolve with `ctx.use(ChatTokens.Conversations)`.
  * @public
  */
 export interface ConversationsService {
@@ -42,8 +45,30 @@ export interface ConversationsService {
     agentId: string,
     reason: string,
   ): Promise<ConversationSnapshot>;
+  /**
+   * Assigns many waiting chats in one transaction (a routing plugin's group commit). Every item
+   * is guarded in SQL like `assign` (agent rows locked, still waiting and not offered, load plus
+   * standing offers below capacity); items failing a guard answer their error code, the rest
+   * commit together. Outcomes come back in the order of `items`.
+   */
+  assignMany(
+    tenantId: string,
+    items: readonly { conversationId: string; agentId: string; reason: string }[],
+  ): Promise<AssignManyOutcome[]>;
+  /**
+   * Runs every routing pass through `router` instead of the hook-by-hook pass (for an ACD with
+   * its own index). The kernel keeps deciding when passes run (chat requested, agent online,
+   * chat ended or transferred, offer declined or lapsed) and never overlaps two per tenant.
+   * Only one router at a time; dispose to give the passes back.
+   */
+  routeWith(router: (tenantId: string) => Promise<void>): Disposable;
   /** Offers a waiting chat to one agent until they accept or decline, or `timeoutMs` passes. */
-  offer(tenantId: string, conversationId: string, agentId: string, timeoutMs: number): Promise<void>;
+  offer(
+    tenantId: string,
+    conversationId: string,
+    agentId: string,
+    timeoutMs: number,
+  ): Promise<void>;
   /** Takes back an offer; true when there was one. `routing.requeued` fires with the reason. */
   withdrawOffer(
     tenantId: string,

@@ -155,7 +155,7 @@ export async function firstStartHints(
     const configFlag = configFile ? ` --config ${quote(configFile)}` : '';
     return [
       'No admin user exists yet. Create the first one (it prints a generated password once):',
-      `  switchboard${configFlag} users create --email you@example.com --name "Your Name" --role admin --tenant ${first.tenantId}`,
+      `  npx switchboard${configFlag} users create --email you@example.com --name "Your Name" --role admin --tenant ${first.tenantId}`,
       `Widget embed key of "${first.tenantId}" site ${first.siteId}: ${first.embedKey}`,
     ];
   } finally {
@@ -174,7 +174,7 @@ function stripNewline(value: string): string {
 async function readAllStdin(): Promise<string> {
   if (process.stdin.isTTY) {
     throw new Error(
-      '--password-stdin reads the password from a pipe, e.g. printf %s "$PW" | switchboard users create ...',
+      '--password-stdin reads the password from a pipe, e.g. printf %s "$PW" | npx switchboard users create ...',
     );
   }
   const chunks: Buffer[] = [];

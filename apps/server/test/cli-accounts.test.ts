@@ -92,7 +92,7 @@ describe('switchboard users and tenants', () => {
     await first.stop();
     expect(first.stdout).to.contain('No admin user exists yet');
     expect(first.stdout).to.contain(
-      `switchboard --config ${config} users create --email you@example.com --name "Your Name" --role admin --tenant default`,
+      `npx switchboard --config ${config} users create --email you@example.com --name "Your Name" --role admin --tenant default`,
     );
     expect(first.stdout).to.match(/embed key of "default" site site_\w+: sbe_[\w-]{32}/);
 

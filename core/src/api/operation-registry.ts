@@ -10,6 +10,8 @@ export interface CallMeta {
   readonly origin: string | null;
   readonly connectionId: string | null;
   readonly transport: 'http' | 'ws';
+  /** The `User-Agent` of an HTTP call. */
+  readonly userAgent?: string | null;
 }
 
 const DEFAULT_PRINCIPALS: readonly Principal['kind'][] = ['user', 'system'];
@@ -89,6 +91,7 @@ export class OperationRegistry {
       input: value,
       ip: meta.ip,
       origin: meta.origin,
+      userAgent: meta.userAgent ?? null,
       connectionId: meta.connectionId,
     };
     return operation.handler(call);

@@ -28,6 +28,7 @@ export function operationRouter(registry: OperationRegistry): Router {
         {
           ip: ctx.ip,
           origin: ctx.get('origin') || null,
+          userAgent: ctx.get('user-agent') || null,
           connectionId: null,
           transport: 'http',
         },

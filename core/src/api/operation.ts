@@ -26,6 +26,8 @@ export interface PublicOperationCall<I> extends Omit<OperationCall<I>, 'principa
   readonly principal: Principal | null;
   /** `Origin` header (HTTP) or the socket's origin. */
   readonly origin: string | null;
+  /** `User-Agent` header of an HTTP call. */
+  readonly userAgent: string | null;
 }
 
 /**

@@ -1,5 +1,4 @@
 import {
-  ALL_PERMISSIONS,
   ForbiddenError,
   Permissions,
   UnauthorizedError,
@@ -21,44 +20,49 @@ const AGENT: readonly string[] = [
   P.PresenceSet,
   P.UsersRead,
 ];
-const SUPERVISOR: readonly string[] = [...AGENT, P.ConversationManage, P.AuditRead];
+const SUPERVISOR: readonly string[] = [...AGENT, P.ConversationManage, P.AuditRead, P.PluginsRead];
 const ADMIN: readonly string[] = [
   ...SUPERVISOR,
   P.UsersManage,
   P.SitesManage,
   P.TenantManage,
   P.PluginsManage,
+  P.PluginsSettings,
   P.PrivacyManage,
 ];
 
+/** A plugin permission and the roles that hold it. */
+export interface PermissionGrant {
+  readonly id: string;
+  readonly roles: readonly Role[];
+}
+
 /**
  * The one access policy, shared by every HTTP route and every WebSocket frame: roles map to
- * permissions here and nowhere else. Plugin permissions (`contributes.permissions`) go to
- * supervisors and admins by default; agents get a plugin permission when the plugin lists it in
- * `agentPermissions` of this policy (see docs/protocol.md#permissions).
+ * permissions here and nowhere else. Plugin permissions come from the manifests of the plugins
+ * in service (`contributes.permissions`), read live, so disabling a plugin withdraws them.
  */
 export class AccessPolicy {
-  private pluginPermissions = new Set<string>();
-  private pluginAgentPermissions = new Set<string>();
-  private cache = new Map<Role, ReadonlySet<string>>();
+  private grants: () => readonly PermissionGrant[] = () => [];
+  private cache = new Map<Role, { key: string; set: ReadonlySet<string> }>();
 
-  /** Called by the kernel when the set of active plugins changes. */
-  setPluginPermissions(all: Iterable<string>, forAgents: Iterable<string> = []): void {
-    this.pluginPermissions = new Set(all);
-    this.pluginAgentPermissions = new Set(forAgents);
+  /** Where plugin permissions come from (the plugin host); called by the kernel. */
+  usePluginGrants(source: () => readonly PermissionGrant[]): void {
+    this.grants = source;
     this.cache.clear();
   }
 
-  /** Permissions of a role (shared frozen set; cheap to call per request). */
+  /** Permissions of a role (a shared set, rebuilt only when the plugin grants change). */
   permissionsOf(role: Role): ReadonlySet<string> {
-    let set = this.cache.get(role);
-    if (!set) {
-      const base = role === 'admin' ? ADMIN : role === 'supervisor' ? SUPERVISOR : AGENT;
-      const extra =
-        role === 'agent' ? [...this.pluginAgentPermissions] : [...this.pluginPermissions];
-      set = new Set([...base, ...extra]);
-      this.cache.set(role, set);
-    }
+    const extra = this.grants()
+      .filter((g) => g.roles.includes(role))
+      .map((g) => g.id);
+    const key = extra.join(',');
+    const cached = this.cache.get(role);
+    if (cached && cached.key === key) return cached.set;
+    const base = role === 'admin' ? ADMIN : role === 'supervisor' ? SUPERVISOR : AGENT;
+    const set: ReadonlySet<string> = new Set([...base, ...extra]);
+    this.cache.set(role, { key, set });
     return set;
   }
 
@@ -75,7 +79,9 @@ export class AccessPolicy {
     rule: { permission: string | null; principals: readonly Principal['kind'][] },
   ): asserts principal is Principal {
     if (!principal) throw new UnauthorizedError();
-    if (!rule.principals.includes(principal.kind) && !principal.permissions.has(ALL_PERMISSIONS)) {
+    // The operator's wildcard grants every permission, not every identity: an operation for
+    // visitors (or users) only needs a visitor (or user) to act as.
+    if (!rule.principals.includes(principal.kind)) {
       throw new ForbiddenError(
         `This is not available to a ${principal.kind} session.`,
         'AUTH_FORBIDDEN',
@@ -83,9 +89,13 @@ export class AccessPolicy {
       );
     }
     if (rule.permission && !hasPermission(principal, rule.permission)) {
-      throw new ForbiddenError(`This needs the "${rule.permission}" permission.`, 'AUTH_FORBIDDEN', {
-        permission: rule.permission,
-      });
+      throw new ForbiddenError(
+        `This needs the "${rule.permission}" permission.`,
+        'AUTH_FORBIDDEN',
+        {
+          permission: rule.permission,
+        },
+      );
     }
   }
 }

@@ -7,7 +7,7 @@ export interface RateLimitRule {
   readonly durationSeconds: number;
 }
 
-/** Default buckets; `http.rateLimits` in the config overrides them. */
+/** Default buckets; `auth.loginPerMinute` and `auth.visitorSessionsPerMinute` in the config set the first two. */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimitRule>> = {
   login: { points: 10, durationSeconds: 60 },
   visitorSession: { points: 30, durationSeconds: 60 },

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  InputError,
   ForbiddenError,
   Permissions,
   type Principal,
@@ -348,7 +349,7 @@ export function conversationOperations(
     defineOperation({
       name: 'conversation.decline',
       summary:
-        'Decline a chat offered to you; it goes back to the queue and is not offered to you again.',
+        'Decline a chat offered to you; it goes back to the queue in its place, and routing plugins learn (routing.requeued) not to offer it to you again.',
       permission: Permissions.ConversationPick,
       principals: ['user'],
       http: { method: 'POST', path: '/api/v1/conversations/:conversationId/decline', status: 204 },
@@ -410,8 +411,9 @@ export function conversationOperations(
       async handler(call) {
         const input = call.input as { conversationId: string; toAgentId?: string; target?: never };
         if (input.toAgentId && input.target) {
-          throw new ConflictError(
+          throw new InputError(
             'Give either toAgentId or target, not both.',
+            undefined,
             'TRANSFER_AMBIGUOUS',
           );
         }

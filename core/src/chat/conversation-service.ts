@@ -16,9 +16,14 @@ import {
 import type { HookCatalogue } from '../hooks/hook-catalogue.js';
 import type { AccountsPort } from './accounts-port.js';
 import { ChatTopics, type ConversationPublished, type MessagePublished } from './chat-events.js';
-import { toConversation, toSnapshot, type ConversationRecord } from './conversation-record.js';
+import {
+  colourOf,
+  toConversation,
+  toSnapshot,
+  type ConversationRecord,
+} from './conversation-record.js';
 import { newId } from './ids.js';
-import { writeJson } from './json-column.js';
+import { bool, writeJson } from './json-column.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
 import { toMessageSnapshot } from './message-record.js';
 
@@ -362,6 +367,195 @@ export class ConversationService {
       at: now,
     });
     return appended.conversation;
+  }
+
+  /**
+   * Assigns many waiting chats in ONE transaction (routing's group commit). Each item is still
+   * guarded in SQL exactly like `assign`: the agents' rows are locked (PostgreSQL, in id order so
+   * concurrent batches cannot deadlock), the conversations must still be waiting and not offered,
+   * and each agent's open load plus standing offers, counted inside the transaction, must stay
+   * below their capacity. Items that fail a guard are answered with their error code; the others
+   * commit together. Hooks and bus events follow the commit, item by item.
+   */
+  async assignMany(
+    tenantId: string,
+    items: readonly { conversationId: string; agentId: string; reason: string }[],
+  ): Promise<AssignManyOutcome[]> {
+    if (items.length === 0) return [];
+    const now = this.deps.clock.now();
+    const pg = this.deps.dialect === 'postgres';
+    const agentIds = [...new Set(items.map((i) => i.agentId))].sort();
+    const conversationIds = [...new Set(items.map((i) => i.conversationId))].sort();
+    const outcomes: AssignManyOutcome[] = items.map((i) => ({
+      conversationId: i.conversationId,
+      agentId: i.agentId,
+      code: 'CONVERSATION_TAKEN',
+    }));
+    const T0 = performance.now();
+    const committed = await this.deps.knex.transaction(async (trx) => {
+      // Looked up by primary key only (a tenant or state filter makes sqlite scan an index of
+      // every waiting chat); tenant, state and offer are checked on the locked rows below.
+      let users = trx('core_users')
+        .whereIn('id', agentIds)
+        .orderBy('id')
+        .select('id', 'tenant_id', 'name', 'capacity', 'disabled');
+      if (pg) users = users.forUpdate();
+      const agents = new Map(
+        ((await users) as Record<string, unknown>[])
+          .filter((u) => u.tenant_id === tenantId)
+          .map((u) => [u.id as string, u]),
+      );
+      let waiting = trx('core_conversations').whereIn('id', conversationIds).orderBy('id');
+      if (pg) waiting = waiting.forUpdate();
+      const free = new Map<string, ConversationRecord>();
+      for (const row of (await waiting) as Record<string, unknown>[]) {
+        const record = toConversation(row);
+        if (record.tenantId === tenantId && record.state === 'waiting' && !record.offeredTo) {
+          free.set(record.id, record);
+        }
+      }
+      const load = new Map<string, number>();
+      const held = (await trx('core_conversations')
+        .whereIn('assigned_agent_id', agentIds)
+        .whereNull('ended_at')
+        .groupBy('assigned_agent_id')
+        .select('assigned_agent_id as agent')
+        .count({ n: '*' })) as { agent: string; n: number | string }[];
+      const offered = (await trx('core_conversations')
+        .whereIn('offered_to', agentIds)
+        .where({ state: 'waiting' })
+        .groupBy('offered_to')
+        .select('offered_to as agent')
+        .count({ n: '*' })) as { agent: string; n: number | string }[];
+      for (const row of [...held, ...offered]) {
+        load.set(row.agent, (load.get(row.agent) ?? 0) + Number(row.n));
+      }
+      const accepted: { index: number; conversationId: string; agentId: string }[] = [];
+      items.forEach((item, index) => {
+        const agent = agents.get(item.agentId);
+        if (!agent || bool(agent.disabled)) {
+          outcomes[index] = { ...outcomes[index]!, code: 'USER_NOT_FOUND' };
+          return;
+        }
+        if (!free.has(item.conversationId)) return;
+        const current = load.get(item.agentId) ?? 0;
+        if (current >= Number(agent.capacity)) {
+          outcomes[index] = { ...outcomes[index]!, code: 'AGENT_AT_CAPACITY' };
+          return;
+        }
+        load.set(item.agentId, current + 1);
+        accepted.push({ index, conversationId: item.conversationId, agentId: item.agentId });
+      });
+      if (accepted.length === 0) return [];
+      // One statement moves every accepted chat; its agent.joined event takes the next seq.
+      const cases = accepted.map(() => 'WHEN ? THEN ?').join(' ');
+      const bindings = accepted.flatMap((a) => [a.conversationId, a.agentId]);
+      await trx('core_conversations')
+        .whereIn(
+          'id',
+          accepted.map((a) => a.conversationId),
+        )
+        .update({
+          state: 'active',
+          assigned_agent_id: trx.raw(`CASE id ${cases} END`, bindings),
+          offered_to: null,
+          offered_at: null,
+          offer_expires_at: null,
+          waiting_since: null,
+          last_seq: trx.raw('last_seq + 1'),
+          last_visitor_seq: trx.raw('last_visitor_seq + 1'),
+          updated_at: now,
+        });
+      await trx('core_users')
+        .whereIn('id', [...new Set(accepted.map((a) => a.agentId))])
+        .update({ last_assigned_at: now });
+      const appended = accepted.map((a): Appended => {
+        const before = free.get(a.conversationId)!;
+        const name = String(agents.get(a.agentId)!.name);
+        const event = systemEvent(
+          tenantId,
+          a.conversationId,
+          'agent.joined',
+          `${name} joined the chat.`,
+          {
+            agentId: a.agentId,
+            authorName: name,
+            agentName: name,
+          },
+        );
+        const conversation: ConversationRecord = {
+          ...before,
+          state: 'active',
+          assignedAgentId: a.agentId,
+          offeredTo: null,
+          offerExpiresAt: null,
+          waitingSince: null,
+          lastSeq: before.lastSeq + 1,
+          lastVisitorSeq: before.lastVisitorSeq + 1,
+          colour: colourOf('active', before.lastAuthor),
+          updatedAt: now,
+        };
+        return {
+          message: {
+            id: newId('msg', now),
+            tenantId,
+            conversationId: a.conversationId,
+            seq: conversation.lastSeq,
+            visitorSeq: conversation.lastVisitorSeq,
+            author: event.author,
+            kind: event.kind,
+            visibility: event.visibility,
+            body: event.body,
+            clientMessageId: null,
+            metadata: event.metadata,
+            createdAt: now,
+          },
+          conversation,
+          duplicate: false,
+          stateChange: null,
+        };
+      });
+      const rows = appended.map(({ message: m }) => ({
+        id: m.id,
+        tenant_id: m.tenantId,
+        conversation_id: m.conversationId,
+        seq: m.seq,
+        visitor_seq: m.visitorSeq,
+        author_kind: m.author.kind,
+        author_id: m.author.id,
+        kind: m.kind,
+        visibility: m.visibility,
+        body: m.body,
+        client_message_id: null,
+        metadata: writeJson(m.metadata),
+        created_at: m.createdAt,
+      }));
+      for (let i = 0; i < rows.length; i += 50)
+        await trx('core_messages').insert(rows.slice(i, i + 50));
+      return accepted.map((a, i) => ({ ...a, appended: appended[i]! }));
+    });
+    const T1 = performance.now();
+    for (const { index, agentId, appended } of committed) {
+      const reason = items[index]!.reason;
+      outcomes[index] = { conversationId: items[index]!.conversationId, agentId, code: null };
+      await this.published(appended);
+      const snapshot = toSnapshot(appended.conversation);
+      await this.deps.hooks.session.conversationStateChanged.call(snapshot, {
+        from: 'waiting',
+        to: 'active',
+      });
+      await this.deps.hooks.session.agentJoined.call(snapshot, agentId);
+      await this.deps.hooks.routing.assigned.call({
+        conversation: snapshot,
+        agentId,
+        reason,
+        at: now,
+      });
+    }
+    (globalThis as any).__am ??= [0, 0];
+    (globalThis as any).__am[0] += T1 - T0;
+    (globalThis as any).__am[1] += performance.now() - T1;
+    return outcomes;
   }
 
   /**
@@ -730,9 +924,15 @@ export class ConversationService {
     return rows.map(toConversation);
   }
 
-  /** Publishes a stored message and the conversation change it carried. */
+  /**
+   * Publishes a stored message and the conversation change it carried. The conversation goes
+   * first, so an agent whose socket starts watching on assignment also hears the message that
+   * announces it. An internal message changes nothing a visitor sees, so it sends no
+   * conversation update (which would tell a visitor that something happened).
+   */
   async published(appended: Appended): Promise<void> {
     const message = appended.message;
+    if (message.visibility === 'public') await this.publishConversation(appended.conversation);
     const payload: MessagePublished = {
       tenantId: message.tenantId,
       visitorId: appended.conversation.visitorId,
@@ -740,7 +940,6 @@ export class ConversationService {
       visitorSeq: message.visitorSeq,
     };
     await this.deps.events.publish(ChatTopics.message, payload);
-    await this.publishConversation(appended.conversation);
   }
 
   async publishConversation(record: ConversationRecord): Promise<void> {
@@ -775,6 +974,13 @@ export class ConversationService {
     const row = await query;
     if (!row) throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
   }
+}
+
+/** One item of `assignMany`: `code` is null when it committed, else why it did not. */
+export interface AssignManyOutcome {
+  readonly conversationId: string;
+  readonly agentId: string;
+  readonly code: null | 'CONVERSATION_TAKEN' | 'AGENT_AT_CAPACITY' | 'USER_NOT_FOUND';
 }
 
 /** Open conversations an agent holds. */

@@ -8,6 +8,7 @@ import {
   type Author,
   type EventBus,
   type MessageDraft,
+  type MessageSnapshot,
   type Principal,
   type Visibility,
 } from '@switchboard/sdk';
@@ -16,7 +17,7 @@ import type { AccountsPort } from './accounts-port.js';
 import { ChatTopics, type TypingPublished } from './chat-events.js';
 import { toSnapshot, type ConversationRecord } from './conversation-record.js';
 import type { ConversationService } from './conversation-service.js';
-import { toVisitorMessages, type StoredMessage, type VisitorMessage } from './egress.js';
+import { toVisitorMessages, type VisitorMessage } from './egress.js';
 import type { Appended } from './message-log.js';
 import { toMessage, toMessageSnapshot } from './message-record.js';
 import type { MessageWriter } from './message-writer.js';
@@ -136,7 +137,7 @@ export class MessageService {
     conversation: ConversationRecord,
     afterSeq: number,
     limit: number,
-  ): Promise<MessagePage<StoredMessage>> {
+  ): Promise<MessagePage<MessageSnapshot>> {
     const rows = (await this.deps
       .knex('core_messages')
       .where({ conversation_id: conversation.id })
@@ -145,7 +146,10 @@ export class MessageService {
       .limit(limit)) as Record<string, unknown>[];
     const messages = rows.map(toMessage);
     const last = messages.at(-1)?.seq ?? afterSeq;
-    return { messages, nextAfterSeq: last < conversation.lastSeq ? last : null };
+    return {
+      messages: messages.map(toMessageSnapshot),
+      nextAfterSeq: last < conversation.lastSeq ? last : null,
+    };
   }
 
   /** Messages after `afterSeq` (visitor seqs) for the conversation's visitor, through egress. */

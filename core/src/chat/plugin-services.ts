@@ -46,6 +46,12 @@ export function conversationsServiceFor(deps: {
     async assign(tenantId, id, agentId, reason) {
       return toSnapshot(await conversations.assign(tenantId, id, agentId, reason));
     },
+    async assignMany(tenantId, items) {
+      return conversations.assignMany(tenantId, items);
+    },
+    routeWith(router) {
+      return dispatcher.routeWith(router);
+    },
     async offer(tenantId, id, agentId, timeoutMs) {
       await dispatcher.offer(tenantId, id, agentId, timeoutMs);
     },

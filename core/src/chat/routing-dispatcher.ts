@@ -23,6 +23,8 @@ export class RoutingDispatcher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly timers = new Set<Disposable>();
+  /** A plugin that runs whole passes itself (the ACD); replaces the hook-by-hook pass. */
+  private router: ((tenantId: string) => Promise<void>) | null = null;
 
   constructor(
     private readonly deps: {
@@ -34,9 +36,24 @@ export class RoutingDispatcher {
     },
   ) {}
 
+  /**
+   * Lets one plugin run each routing pass itself (an ACD with its own in-memory index that
+   * commits through `assignMany`). The kernel still decides when passes run and that they never
+   * overlap per tenant. Throws when another router is registered.
+   */
+  routeWith(router: (tenantId: string) => Promise<void>): Disposable {
+    if (this.router) throw new Error('Another plugin already runs the routing passes.');
+    this.router = router;
+    return {
+      dispose: () => {
+        if (this.router === router) this.router = null;
+      },
+    };
+  }
+
   /** Asks for a routing pass over `tenantId`'s queue; passes never overlap per tenant. */
   kick(tenantId: string): Promise<void> {
-    if (!this.deps.hooks.routing.select.isUsed()) return Promise.resolve();
+    if (!this.router && !this.deps.hooks.routing.select.isUsed()) return Promise.resolve();
     const current = this.running.get(tenantId);
     if (current) {
       this.again.add(tenantId);
@@ -46,7 +63,8 @@ export class RoutingDispatcher {
       try {
         do {
           this.again.delete(tenantId);
-          await this.pass(tenantId);
+          const router = this.router;
+          await (router ? router(tenantId) : this.pass(tenantId));
         } while (this.again.has(tenantId));
       } catch (error) {
         this.deps.logger.error({ err: error, tenantId }, 'routing pass failed');

@@ -49,11 +49,12 @@ export function visitorOperations(
         const { input } = call as PublicOperationCall<
           { userAgent?: string } & Parameters<VisitorService['startSession']>[0]
         >;
-        const origin = (call as PublicOperationCall<unknown>).origin;
+        const { origin, userAgent: header } = call as PublicOperationCall<unknown>;
         const { userAgent, ...session } = input;
+        // The widget may name the browser it runs in; otherwise the request's header tells.
         const result = await visitors.startSession(session, {
           origin,
-          userAgent: userAgent ?? null,
+          userAgent: userAgent ?? header,
         });
         return {
           token: result.token,

@@ -15,13 +15,15 @@ export interface HttpAppOptions {
   readonly routers: readonly Router[];
   /** Extra middleware run before routing (static apps, CORS...). */
   readonly before?: readonly Middleware[];
+  /** Read client addresses from X-Forwarded-For (behind a reverse proxy). */
+  readonly trustProxy?: boolean;
 }
 
 const PLUGIN_PATH = /^\/api\/v1\/plugins\/([a-z0-9-]+)(?:\/|$)/;
 
 /** Assembles the koa app: errors → security headers → auth → body → kernel routes → plugin routes. */
 export function createHttpApp(options: HttpAppOptions): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: options.trustProxy ?? false });
   app.silent = true;
   app.use(errorMiddleware(options.logger));
   app.use(async (ctx, next) => {

@@ -301,6 +301,26 @@ export class PluginHost {
     return this.byId.get(id)?.plugin.source.dir;
   }
 
+  /**
+   * Permissions the plugins in service define, with the roles that hold each (a plain name goes
+   * to admins and supervisors). The access policy reads this on every sign-in check, so enabling
+   * or disabling a plugin grants or withdraws its permissions at once.
+   */
+  permissionGrants(): { id: string; roles: readonly ('admin' | 'supervisor' | 'agent')[] }[] {
+    const grants: { id: string; roles: readonly ('admin' | 'supervisor' | 'agent')[] }[] = [];
+    for (const record of this.records) {
+      if (record.state !== 'active' && record.state !== 'inactive') continue;
+      for (const p of record.plugin.manifest.contributes?.permissions ?? []) {
+        grants.push(
+          typeof p === 'string'
+            ? { id: p, roles: ['admin', 'supervisor'] }
+            : { id: p.id, roles: p.roles ?? ['admin', 'supervisor'] },
+        );
+      }
+    }
+    return grants;
+  }
+
   /** UI contributions of plugins in service, for one caller, through the ui hooks. */
   async contributions(request: UiRequest): Promise<UiContribution[]> {
     const surfacePrefix = request.surface === 'widget' ? 'widget.' : null;
@@ -345,7 +365,9 @@ export class PluginHost {
       reason: r.reason,
       dependencies: m.dependencies ?? [],
       activationEvents: m.activationEvents ?? [STARTUP],
-      permissions: m.contributes?.permissions ?? [],
+      permissions: (m.contributes?.permissions ?? []).map((p) =>
+        typeof p === 'string' ? p : p.id,
+      ),
       slots: (m.contributes?.slots ?? []).map((s) => ({
         slot: s.slot,
         element: s.element,

@@ -6,6 +6,8 @@ import { readJson } from '../chat/json-column.js';
 import type { PersonalDataRegistry, PersonalDataTable } from './personal-data-registry.js';
 import { deleteFiles, filesOf, type StoredFile } from './visitor-eraser.js';
 
+/** Delay of the first scheduled pass after start-up. */
+export const FIRST_PASS_MS = 60 * 60 * 1000;
 /** One day in ms: the job's period and the unit of `retentionDays`. */
 export const DAY_MS = 86_400_000;
 
@@ -82,12 +84,16 @@ export class RetentionJob {
 
   /** Runs a pass once a day on the kernel clock; the returned function stops it and waits. */
   start(): () => Promise<void> {
-    const timer = this.deps.clock.setInterval(() => {
+    const pass = () => {
       this.run({ trigger: 'schedule' }).catch((error: unknown) => {
-        this.deps.logger.error({ err: error }, 'retention: daily pass failed');
+        this.deps.logger.error({ err: error }, 'retention: scheduled pass failed');
       });
-    }, DAY_MS);
+    };
+    // A first pass an hour after start, then daily: a server restarted every night still runs it.
+    const first = this.deps.clock.setTimeout(pass, FIRST_PASS_MS);
+    const timer = this.deps.clock.setInterval(pass, DAY_MS);
     return async () => {
+      first.dispose();
       timer.dispose();
       this.stopping = true;
       await this.queue;

@@ -1,3 +1,4 @@
+// The WebSocket protocol this gateway serves is documented in docs/protocol.md.
 export {
   createRealtimeGateway,
   MAX_BAD_FRAMES,

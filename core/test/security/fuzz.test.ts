@@ -186,20 +186,21 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
       // Deep nesting inside data.
       {
         weight: 1,
-        arbitrary: fc
-          .tuple(fc.integer({ min: 1, max: 120 }), types)
-          .map(([depth, type]) => ({
-            text: `{"id":"d${depth}","type":${JSON.stringify(type)},"data":{"x":${nested(depth)}}}`,
-            binary: false,
-          })),
+        arbitrary: fc.tuple(fc.integer({ min: 1, max: 120 }), types).map(([depth, type]) => ({
+          text: `{"id":"d${depth}","type":${JSON.stringify(type)},"data":{"x":${nested(depth)}}}`,
+          binary: false,
+        })),
       },
-      // Lone surrogates written as escapes (JSON.stringify would not produce them).
+      // Lone surrogates and NUL written as escapes (JSON.stringify would not produce them).
       {
         weight: 1,
         arbitrary: fc
-          .constantFrom('\\ud800', '\\udfff', '\\u0000', '\\ud83d\\ude00\\ud800')
-          .map((s) => ({
-            text: `{"id":"s1","type":"conversation.send","data":{"conversationId":"${F.conversationId}","body":"${s}"}}`,
+          .tuple(
+            fc.constantFrom('\\ud800', '\\udfff', '\\u0000', '\\ud83d\\ude00\\ud800'),
+            fc.integer({ min: 0, max: 1e9 }),
+          )
+          .map(([s, n]) => ({
+            text: `{"id":"s${n}","type":"conversation.send","data":{"conversationId":"${F.conversationId}","body":"${s}"}}`,
             binary: false,
           })),
       },
@@ -296,7 +297,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           }
         },
       ),
-      { seed: SEED, numRuns: runs(500), endOnFailure: true },
+      { seed: SEED, numRuns: runs(800), endOnFailure: true },
     );
     for (const socket of Object.values(sockets)) await socket?.close();
     expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').to.equal(
@@ -361,7 +362,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
             `${shown}\n    answer: ${JSON.stringify(internal)}`,
           );
       }),
-      { seed: SEED, numRuns: runs(300), endOnFailure: true },
+      { seed: SEED, numRuns: runs(400), endOnFailure: true },
     );
     expect(findings.list(), failure('unauthenticated socket findings')).to.deep.equal([]);
   });
@@ -410,9 +411,18 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           await socket.close();
         },
       ),
-      { seed: SEED, numRuns: runs(250), endOnFailure: true },
+      { seed: SEED, numRuns: runs(300), endOnFailure: true },
     );
     expect(findings.list(), failure('hello findings')).to.deep.equal([]);
+  });
+
+  it(`keeps a socket open through ${MAX_BAD_FRAMES} refused frames in a row and closes it (4002) at the next`, async () => {
+    const { socket } = await RawSocket.connect(tk.url, F.visitor.token);
+    for (let i = 0; i < MAX_BAD_FRAMES; i++) socket.send({ id: `bad${i}`, type: 'no.such.type' });
+    await socket.waitFor((f) => f.id === `bad${MAX_BAD_FRAMES - 1}`);
+    expect(socket.isOpen).to.equal(true);
+    socket.send('not json');
+    expect((await socket.closed).code).to.equal(4002);
   });
 
   it('closes a socket that sends an oversize frame (1009) and stays healthy', async () => {
@@ -574,7 +584,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
             );
         }
       }),
-      { seed: SEED, numRuns: runs(3500), endOnFailure: true },
+      { seed: SEED, numRuns: runs(6000), endOnFailure: true },
     );
     expect(findings.list(), failure('HTTP findings')).to.deep.equal([]);
   });

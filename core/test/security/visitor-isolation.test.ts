@@ -202,6 +202,27 @@ describe('Visitor isolation: one visitor cannot reach another visitor’s chat',
     await own.socket.close();
   });
 
+  it('refuses a visitor socket from an origin the site does not allow, like the session', async () => {
+    const set = await tk.request(
+      'PATCH',
+      `/api/v1/sites/${A.siteId}`,
+      { allowedOrigins: ['https://shop.example'] },
+      A.admin.token,
+    );
+    expect(set.status, JSON.stringify(set.body)).to.equal(200);
+    try {
+      const evil = await RawSocket.open(tk.url, { origin: 'https://evil.example' });
+      const refused = await evil.request('hello', { token: v2.token });
+      expect(refused.type, JSON.stringify(refused)).to.equal('error');
+      expect((await evil.closed).code).to.equal(4001);
+      const shop = await RawSocket.open(tk.url, { origin: 'https://shop.example' });
+      expect((await shop.request('hello', { token: v2.token })).type).to.equal('ack');
+      await shop.close();
+    } finally {
+      await tk.request('PATCH', `/api/v1/sites/${A.siteId}`, { allowedOrigins: [] }, A.admin.token);
+    }
+  });
+
   it('pushes nothing of V1’s chat to V2’s socket while V1 and the agent talk', async () => {
     const watcher = (await RawSocket.connect(tk.url, v2.token)).socket;
     const owner = (await RawSocket.connect(tk.url, v1.token)).socket;

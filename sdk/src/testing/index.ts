@@ -25,6 +25,12 @@ export interface TestKernelOptions {
   readonly config?: Record<string, unknown>;
   /** Log level; default `silent`, or `LOG_LEVEL`. */
   readonly logLevel?: string;
+  /**
+   * PostgreSQL only: join this existing schema (another test kernel's `schema`) instead of
+   * creating one, to run two kernel processes on one database. It is not dropped on stop: the
+   * kernel that created it drops it.
+   */
+  readonly joinSchema?: string;
 }
 
 /** A running kernel for tests: real HTTP on an ephemeral port, real database, virtual clock. */
@@ -38,6 +44,8 @@ export interface TestKernel {
   /** The kernel's knex instance, for assertions on stored data. */
   readonly knex: Knex;
   readonly dialect: 'sqlite' | 'postgres';
+  /** The PostgreSQL schema of this kernel (null on sqlite); see `joinSchema`. */
+  readonly schema: string | null;
   /** Folder for attachments, removed on stop. */
   readonly dataDir: string;
   readonly logger: Logger;
@@ -98,7 +106,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
       throw new Error(
         'createTestKernel({ database: "postgres" }) needs DATABASE_URL to point at a server.',
       );
-    schema = { url, name: `t_${randomBytes(8).toString('hex')}` };
+    schema = { url, name: options.joinSchema ?? `t_${randomBytes(8).toString('hex')}` };
     database = { url, schema: schema.name, poolMax: 4 };
   }
   // Attachments and other files go to a throw-away folder, removed on stop.
@@ -123,7 +131,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     await kernel.start();
   } catch (error) {
     await kernel.stop().catch(() => undefined);
-    if (schema) await dropSchema(schema.url, schema.name);
+    if (schema && !options.joinSchema) await dropSchema(schema.url, schema.name);
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -135,6 +143,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
     adminToken,
     knex,
     dialect,
+    schema: schema?.name ?? null,
     dataDir,
     logger: kernel.logger,
     kernel,
@@ -161,7 +170,7 @@ export async function createTestKernel(options: TestKernelOptions = {}): Promise
         await kernel.stop();
       } finally {
         // Only once plugins have stopped: their stop() may still use their tables.
-        if (schema) await dropSchema(schema.url, schema.name);
+        if (schema && !options.joinSchema) await dropSchema(schema.url, schema.name);
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
