@@ -169,7 +169,6 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
         p99Ms: round(quantile(sorted, 0.99), 2),
         maxMs: round(sorted.at(-1) ?? Number.NaN, 2),
       };
-      console.log('assignMany trx/after ms', (globalThis as any).__am); (globalThis as any).__am = [0, 0];
       if (r > 0) rounds.push(row); // round 0 warms the JIT up
     }
     if (process.env.ACD_BENCH_SQL) {

@@ -7,6 +7,9 @@
 #   open-loop latency of the chat core over loopback WebSockets, each next to a bare ws server in
 #   the same run; writes bench/results/chat-<timestamp>.json (latest-chat.json on a full run).
 #   See docs/benchmarks.md.
+# - acd (bench/acd-bench.ts, GitHub issue 5; only with --only=acd): routing decisions/s and p99
+#   decision latency with 1,000 online agents and 10,000 queued chats, each decision persisted;
+#   on sqlite, and on PostgreSQL too when DATABASE_URL is set; writes bench/results/acd-*.json.
 # Prints tables and PASS/FAIL per goal. Exits 1 when a goal is missed (2 on a usage error).
 #
 # Options: --quick (both suites), --only=hooks|chat|dispatch|cold-start|idle|messages|saturation|latency.
@@ -21,6 +24,7 @@ chat_args=()
 for arg in "$@"; do
   case "$arg" in
     --only=hooks) suites=(hooks) ;;
+    --only=acd) suites=(acd) ;;
     --only=chat) suites=(chat) ;;
     --only=dispatch | --only=cold-start)
       suites=(hooks)
@@ -31,7 +35,7 @@ for arg in "$@"; do
       chat_args+=("$arg")
       ;;
     --only=*)
-      echo "--only takes hooks, chat, dispatch, cold-start, idle, messages, saturation or latency, not \"${arg#--only=}\"." >&2
+      echo "--only takes hooks, chat, acd, dispatch, cold-start, idle, messages, saturation or latency, not \"${arg#--only=}\"." >&2
       exit 2
       ;;
     --quick)
@@ -49,6 +53,11 @@ for suite in "${suites[@]}"; do
   code=0
   case "$suite" in
     hooks) node --import tsx bench/hooks.ts "${hooks_args[@]}" || code=$? ;;
+    acd)
+      acd_db=sqlite
+      if [[ -n "${DATABASE_URL:-}" ]]; then acd_db=both; fi
+      node --import tsx bench/acd-bench.ts --db="$acd_db" || code=$?
+      ;;
     chat)
       echo
       node --import tsx bench/chat-bench.ts "${chat_args[@]}" || code=$?

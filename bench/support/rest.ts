@@ -146,7 +146,7 @@ export function createAgents(
         name: `Bench agent ${i}`,
         role: 'agent',
         password,
-        capacity: 50,
+        capacity,
       },
       adminToken,
     );

@@ -29,7 +29,11 @@ describe('Kernel configuration', () => {
       logLevel: 'info',
       baseDir: '/srv/switchboard',
     });
-    expect(config.http).to.deep.equal({ bodyLimitBytes: 1048576, maxJsonDepth: 32 });
+    expect(config.http).to.deep.equal({
+      bodyLimitBytes: 1048576,
+      maxJsonDepth: 32,
+      trustProxy: false,
+    });
     expect(config.faults).to.deep.equal({
       threshold: 5,
       windowMs: 60000,

@@ -2,6 +2,7 @@ import { InputError, NotFoundError, type Principal } from '@switchboard/sdk';
 import type { AccessPolicy } from '../auth/policy.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import { SchemaValidator } from '../validation.js';
+import { boundIntegers, refuseNul } from './input-guards.js';
 import type { Operation, OperationCall, PublicOperationCall } from './operation.js';
 
 /** Where a call comes from. */
@@ -43,7 +44,7 @@ export class OperationRegistry {
           `Operation "${operation.name}": input schema must be an object with additionalProperties: false.`,
         );
       }
-      this.operations.set(operation.name, operation);
+      this.operations.set(operation.name, { ...operation, input: boundIntegers(operation.input) });
     }
   }
 
@@ -84,6 +85,7 @@ export class OperationRegistry {
     if (typeof input !== 'object' || Array.isArray(input)) {
       throw new InputError(`"${name}" takes an object of fields.`);
     }
+    refuseNul(input, `"${name}" input`);
     const validator = options.coerce ? this.coercing : this.strict;
     const value = validator.validate(operation.input, input, `${name} input`);
     const call: PublicOperationCall<unknown> | OperationCall<unknown> = {

@@ -391,7 +391,6 @@ export class ConversationService {
       agentId: i.agentId,
       code: 'CONVERSATION_TAKEN',
     }));
-    const T0 = performance.now();
     const committed = await this.deps.knex.transaction(async (trx) => {
       // Looked up by primary key only (a tenant or state filter makes sqlite scan an index of
       // every waiting chat); tenant, state and offer are checked on the locked rows below.
@@ -534,7 +533,6 @@ export class ConversationService {
         await trx('core_messages').insert(rows.slice(i, i + 50));
       return accepted.map((a, i) => ({ ...a, appended: appended[i]! }));
     });
-    const T1 = performance.now();
     for (const { index, agentId, appended } of committed) {
       const reason = items[index]!.reason;
       outcomes[index] = { conversationId: items[index]!.conversationId, agentId, code: null };
@@ -552,9 +550,6 @@ export class ConversationService {
         at: now,
       });
     }
-    (globalThis as any).__am ??= [0, 0];
-    (globalThis as any).__am[0] += T1 - T0;
-    (globalThis as any).__am[1] += performance.now() - T1;
     return outcomes;
   }
 

@@ -39,7 +39,11 @@ export function visitorOperations(
           cookieId: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
           name: shortText(200),
           email: { type: 'string', format: 'email', maxLength: 254 },
-          language: { type: 'string', pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$' },
+          language: {
+            type: 'string',
+            maxLength: 35,
+            pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$',
+          },
           location,
           customData,
           userAgent: shortText(1000),

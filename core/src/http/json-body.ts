@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import sjson from 'secure-json-parse';
 import { InputError, PayloadTooLargeError, SwitchboardError } from '@switchboard/sdk';
+import { refuseNul } from '../api/input-guards.js';
 
 /** Limits applied to JSON bodies. */
 export interface BodyLimits {
@@ -20,6 +21,13 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function jsonBody(limits: BodyLimits): Middleware {
   return async (ctx, next) => {
+    if (/%00/.test(ctx.url) || ctx.url.includes('\u0000')) {
+      throw new InputError(
+        'The URL contains a NUL character (%00); remove it.',
+        undefined,
+        'REQUEST_NUL_CHARACTER',
+      );
+    }
     if (!WITH_BODY.has(ctx.method)) return next();
     const length = Number(ctx.get('content-length') || 0);
     const hasBody = length > 0 || Boolean(ctx.get('transfer-encoding'));
@@ -69,6 +77,7 @@ export function jsonBody(limits: BodyLimits): Middleware {
         'REQUEST_TOO_DEEP',
       );
     }
+    refuseNul(value, 'The body');
     ctx.request.body = value;
     return next();
   };

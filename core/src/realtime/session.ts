@@ -48,12 +48,12 @@ const HELLO_SCHEMA = {
   required: ['token'],
   properties: {
     token: { type: 'string', minLength: 1, maxLength: 4096 },
-    protocol: { type: 'integer', minimum: 1 },
+    protocol: { type: 'integer', minimum: 1, maximum: 1000 },
     resume: {
       type: 'object',
       maxProperties: MAX_RESUME_CONVERSATIONS,
-      propertyNames: { minLength: 1, maxLength: 64 },
-      additionalProperties: { type: 'integer', minimum: 0 },
+      propertyNames: { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+      additionalProperties: { type: 'integer', minimum: 0, maximum: 2147483647 },
     },
   },
 } as const;

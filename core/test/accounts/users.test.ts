@@ -306,9 +306,10 @@ describe('Users', () => {
     it('refuses an unknown presence and the operator token', async () => {
       const bad = await tk.request('POST', '/api/v1/presence', { presence: 'busy' }, agent.token);
       expect(bad.status).to.equal(400);
+      // The operator token holds every permission but is nobody's presence: refused by the policy.
       const system = await tk.request('POST', '/api/v1/presence', { presence: 'online' });
-      expect(system.status).to.equal(400);
-      expect(system.body.error.code).to.equal('AUTH_NOT_A_USER');
+      expect(system.status).to.equal(403);
+      expect(system.body.error.code).to.equal('AUTH_FORBIDDEN');
     });
 
     it('goes offline when the user is disabled', async () => {

@@ -17,7 +17,7 @@ import { RawSocket, sleep } from '../support/raw-socket.js';
 import { expectRequest } from '../support/tenant-fixture.js';
 
 /** Reconnect after exactly this long, so messages sent meanwhile are surely missed. */
-const RECONNECT_MS = 600;
+const RECONNECT_MS = 1000;
 
 /** Polls `check` until it holds. */
 async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

@@ -187,3 +187,134 @@ export const notJson = fc.oneof(
     "{'id':'x'}",
   ),
 );
+
+/** A frame to send: its text, and whether it goes as a binary frame. */
+export interface GeneratedFrame {
+  readonly text: string;
+  readonly binary: boolean;
+}
+
+/** A frame of any kind: JSON junk, near-valid envelopes, poisoned keys, nesting, binary. */
+export function frameArbitrary(
+  frameOps: readonly Operation[],
+  F: FixtureTenant,
+): fc.Arbitrary<GeneratedFrame> {
+  const types = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        ...frameOps.map((op) => op.name),
+        'ping',
+        'conversation.subscribe',
+        'conversation.unsubscribe',
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'hello',
+        'auth.login',
+        'visitor.startSession',
+        'auth.changePassword',
+      ),
+    },
+    { weight: 1, arbitrary: junkStrings },
+  );
+  const frameId = fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max: 1e9 }).map((n) => `g${n}`) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        junkStrings,
+        fc.constant('x'.repeat(129)),
+        fc.integer(),
+        fc.constant(null),
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
+    },
+  );
+  const json = (value: unknown): GeneratedFrame => ({
+    text: JSON.stringify(value) ?? 'null',
+    binary: false,
+  });
+  return fc.oneof(
+    // A JSON value of any shape.
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(json) },
+    // An envelope with random data.
+    {
+      weight: 3,
+      arbitrary: fc
+        .record(
+          {
+            id: frameId,
+            type: types,
+            data: fc.oneof(
+              fc.dictionary(fc.oneof(junkStrings, fc.string({ maxLength: 10 })), fieldValue(F), {
+                maxKeys: 5,
+              }),
+              fc.jsonValue({ maxDepth: 2 }),
+            ),
+          },
+          { requiredKeys: ['id', 'type'] },
+        )
+        .map(json),
+    },
+    // A real operation with nearly valid data: reaches the handlers.
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(nearlyValidInput(frameOps, F), frameId)
+        .map(([{ op, input }, id]) => json({ id, type: op.name, data: input })),
+    },
+    // Subscriptions to anything.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('conversation.subscribe', 'conversation.unsubscribe'),
+          idPool(F),
+          frameId,
+        )
+        .map(([type, conversationId, id]) => json({ id, type, data: { conversationId } })),
+    },
+    // Prototype-poisoning keys.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(types, fc.integer({ min: 0, max: 1e6 }))
+        .chain(([t, n]) =>
+          poisonedJson(typeof t === 'string' ? t.replace(/["\\]/g, '') : 'x', `p${n}`),
+        )
+        .map((text) => ({ text, binary: false })),
+    },
+    // Deep nesting inside data.
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.integer({ min: 1, max: 120 }), types).map(([depth, type]) => ({
+        text: `{"id":"d${depth}","type":${JSON.stringify(type)},"data":{"x":${nested(depth)}}}`,
+        binary: false,
+      })),
+    },
+    // Lone surrogates and NUL written as escapes (JSON.stringify would not produce them).
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('\\ud800', '\\udfff', '\\u0000', '\\ud83d\\ude00\\ud800'),
+          fc.integer({ min: 0, max: 1e9 }),
+        )
+        .map(([s, n]) => ({
+          text: `{"id":"s${n}","type":"conversation.send","data":{"conversationId":"${F.conversationId}","body":"${s}"}}`,
+          binary: false,
+        })),
+    },
+    // Not JSON, and binary frames.
+    { weight: 1, arbitrary: notJson.map((text) => ({ text, binary: false })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .uint8Array({ maxLength: 64 })
+        .map((bytes) => ({ text: Buffer.from(bytes).toString('latin1'), binary: true })),
+    },
+  );
+}

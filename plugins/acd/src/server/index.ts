@@ -51,12 +51,16 @@ export const acdPlugin = definePlugin<AcdSettings>({
       settings,
     });
     const life = new QueueLife({ conversations, realtime, clock: ctx.clock, logger: ctx.logger, settings });
-    /** Tenants this process has seen routing activity for; the tick visits them. */
-    const tenants = new Set<string>();
+    /** Tenants this process has seen routing activity for; the tick visits the ones due. */
+    const active = new Set<string>();
+    const touch = (tenantId: string) => {
+      active.add(tenantId);
+      life.touch(tenantId);
+    };
 
     ctx.track(
       conversations.routeWith((tenantId) => {
-        tenants.add(tenantId);
+        active.add(tenantId);
         return router.pass(tenantId);
       }),
     );
@@ -71,7 +75,7 @@ export const acdPlugin = definePlugin<AcdSettings>({
 
     // Closed queue or full queue: the visitor is offered an offline message instead.
     ctx.hooks.session.chatRequested.tap(async (request) => {
-      tenants.add(request.tenantId);
+      touch(request.tenantId);
       const limits = queueSettings(await settings(request.tenantId), queueKey(request.target));
       if (!limits) return undefined;
       const hours = limits.businessHours;
@@ -100,7 +104,7 @@ export const acdPlugin = definePlugin<AcdSettings>({
     // Offers declined or lapsed: never offered to that agent again; lapses count toward away.
     ctx.hooks.routing.requeued.tap(async (request: RoutingRequest, reason: string) => {
       const tenantId = request.conversation.tenantId;
-      tenants.add(tenantId);
+      touch(tenantId);
       if (!['offer-timeout', 'offer-declined', 'transfer-to-queue'].includes(reason)) return;
       const now = ctx.clock.now();
       for (const agentId of request.excludedAgentIds) {
@@ -120,6 +124,7 @@ export const acdPlugin = definePlugin<AcdSettings>({
     });
 
     ctx.hooks.routing.assigned.tap(async (assignment) => {
+      touch(assignment.conversation.tenantId);
       if (assignment.reason !== 'accepted-offer') return;
       await ctx.db
         .table('missed_offers')
@@ -128,6 +133,7 @@ export const acdPlugin = definePlugin<AcdSettings>({
     });
 
     ctx.hooks.session.conversationEnded.tap(async (conversation) => {
+      touch(conversation.tenantId);
       await ctx.db
         .table('exclusions')
         .where({ tenant_id: conversation.tenantId, conversation_id: conversation.id })
@@ -136,16 +142,16 @@ export const acdPlugin = definePlugin<AcdSettings>({
 
     ctx.events.subscribe('chat.presence', (payload) => {
       const tenantId = (payload as { tenantId?: string }).tenantId;
-      if (tenantId) tenants.add(tenantId);
+      if (tenantId) touch(tenantId);
     });
 
-    let ticking = false;
+    let ticking: Promise<void> | null = null;
     ctx.clock.setInterval(() => {
       if (ticking) return;
-      ticking = true;
       cache.clear();
-      void (async () => {
-        for (const tenantId of tenants) {
+      ticking = (async () => {
+        for (const tenantId of active) {
+          if (!life.due(tenantId, ctx.clock.now())) continue;
           try {
             await life.tick(tenantId);
           } catch (error) {
@@ -153,13 +159,22 @@ export const acdPlugin = definePlugin<AcdSettings>({
           }
         }
       })().finally(() => {
-        ticking = false;
+        ticking = null;
       });
     }, TICK_MS);
+    // On stop, let a running tick finish before the kernel closes the database.
+    inFlight.set(ctx, () => ticking ?? Promise.resolve());
 
     registerRoutes(ctx, conversations, store);
   },
+  async stop(ctx) {
+    await inFlight.get(ctx)?.();
+    inFlight.delete(ctx);
+  },
 });
+
+/** Per activation: the tick a stop waits for (keyed by context, so nothing outlives it). */
+const inFlight = new WeakMap<object, () => Promise<void>>();
 
 /** One more lapsed offer for `agentId`; at the tenant's limit they are set away. */
 async function missedOffer(

@@ -90,6 +90,24 @@ export function scoreboardOf(
 export class QueueLife {
   private readonly pushed = new Map<string, string>();
   private readonly boards = new Map<string, string>();
+  private readonly state = new Map<string, { dirty: boolean; due: number; at: number }>();
+
+  /** Something happened in the tenant (chat requested, ended, offer lapsed, presence...). */
+  touch(tenantId: string): void {
+    const s = this.state.get(tenantId);
+    if (s) s.dirty = true;
+    else this.state.set(tenantId, { dirty: true, due: 0, at: 0 });
+  }
+
+  /**
+   * Whether the tenant needs a full tick now: after any change, when a chat reaches its max wait
+   * or its fallback, and at least every 10 s (every second while chats wait) as the safety net
+   * for changes made by other processes. Quiet tenants cost nothing per second.
+   */
+  due(tenantId: string, now: number): boolean {
+    const s = this.state.get(tenantId);
+    return !s || s.dirty || now >= s.due;
+  }
 
   constructor(
     private readonly deps: {
@@ -103,6 +121,9 @@ export class QueueLife {
 
   async tick(tenantId: string): Promise<void> {
     const { conversations, realtime } = this.deps;
+    const mark = this.state.get(tenantId) ?? { dirty: false, due: 0, at: 0 };
+    this.state.set(tenantId, mark);
+    mark.dirty = false;
     await conversations.route(tenantId);
     const settings = await this.deps.settings(tenantId);
     const now = this.deps.clock.now();
@@ -136,6 +157,17 @@ export class QueueLife {
         estimatedWaitMs,
       });
     }
+    let due = now + (waiting.length > 0 ? 1000 : 10_000);
+    for (const c of waiting) {
+      const since = c.waitingSince ?? c.createdAt;
+      const limits = queueSettings(settings, queueKey(c.target));
+      if (limits?.maxWaitMs !== undefined) due = Math.min(due, since + limits.maxWaitMs);
+      if (c.target.fallbackAfterMs !== undefined && now < since + c.target.fallbackAfterMs) {
+        due = Math.min(due, since + c.target.fallbackAfterMs);
+      }
+    }
+    mark.due = due;
+    mark.at = now;
     const live = new Set(waiting.map((c) => c.id));
     for (const id of this.pushed.keys()) if (!live.has(id)) this.pushed.delete(id);
     const board = scoreboardOf(tenantId, waiting, agents, now);

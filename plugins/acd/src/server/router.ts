@@ -23,7 +23,7 @@ import type { DecisionStore } from './decision-store.js';
 import type { ScoreHooks } from './score-hooks.js';
 
 /** Assignments committed per transaction: bounds decision latency (p99) and keeps throughput. */
-export const BATCH_SIZE = 256;
+export const BATCH_SIZE = 64;
 const LATENCY_RING = 200_000;
 
 interface Pending {
