@@ -35,7 +35,15 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { db: 'sqlite', agents: 1000, chats: 10_000, capacity: 10, rounds: 3, memory: false, json: false };
+  const o: Options = {
+    db: 'sqlite',
+    agents: 1000,
+    chats: 10_000,
+    capacity: 10,
+    rounds: 3,
+    memory: false,
+    json: false,
+  };
   for (const arg of argv) {
     const [k, v] = arg.replace(/^--/, '').split('=');
     if (k === 'db') o.db = v as Options['db'];
@@ -76,7 +84,15 @@ async function fixture(tk: TestKernel, o: Options, round: number) {
   const tenantId = `ten_bench${round}`;
   const siteId = `sit_bench${round}`;
   await tk.knex('core_tenants').insert({ id: tenantId, name: 'Bench', created_at: now });
-  await tk.knex('core_sites').insert({ id: siteId, tenant_id: tenantId, name: 'Bench', embed_key: `bench-${round}-${Date.now()}`, created_at: now });
+  await tk
+    .knex('core_sites')
+    .insert({
+      id: siteId,
+      tenant_id: tenantId,
+      name: 'Bench',
+      embed_key: `bench-${round}-${Date.now()}`,
+      created_at: now,
+    });
   await insertAll(
     tk,
     'core_users',
@@ -138,7 +154,9 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
     const sqlTimes = new Map<string, { n: number; ms: number }>();
     if (process.env.ACD_BENCH_SQL) {
       const started = new Map<string, number>();
-      tk.knex.on('query', (q: { __knexQueryUid: string }) => started.set(q.__knexQueryUid, performance.now()));
+      tk.knex.on('query', (q: { __knexQueryUid: string }) =>
+        started.set(q.__knexQueryUid, performance.now()),
+      );
       tk.knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
         const key = q.sql.slice(0, 70);
         const t = sqlTimes.get(key) ?? { n: 0, ms: 0 };
@@ -154,11 +172,19 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
       await conversations.route(tenantId);
       const seconds = (performance.now() - start) / 1000;
       const m = acd.metrics();
-      const assigned = await tk.knex('core_conversations').where({ tenant_id: tenantId, state: 'active' }).count({ n: '*' });
-      const recorded = await tk.knex('acd_decisions').where({ tenant_id: tenantId }).count({ n: '*' });
+      const assigned = await tk
+        .knex('core_conversations')
+        .where({ tenant_id: tenantId, state: 'active' })
+        .count({ n: '*' });
+      const recorded = await tk
+        .knex('acd_decisions')
+        .where({ tenant_id: tenantId })
+        .count({ n: '*' });
       const expected = Math.min(o.chats, o.agents * o.capacity);
       if (Number(assigned[0]!.n) !== expected || Number(recorded[0]!.n) !== expected) {
-        throw new Error(`round ${r}: ${assigned[0]!.n} assigned, ${recorded[0]!.n} decisions, expected ${expected}`);
+        throw new Error(
+          `round ${r}: ${assigned[0]!.n} assigned, ${recorded[0]!.n} decisions, expected ${expected}`,
+        );
       }
       const sorted = [...m.latenciesMs].sort((a, b) => a - b);
       const row: AcdRound = {
@@ -180,8 +206,15 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
     await tk.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const best = [...rounds].sort((a, b) => a.decisionsPerSecond - b.decisionsPerSecond)[Math.floor(rounds.length / 2)]!;
-  return { database: kind === 'sqlite' ? (o.memory ? 'sqlite (memory)' : 'sqlite (file, WAL)') : 'postgres', rounds, median: best };
+  const best = [...rounds].sort((a, b) => a.decisionsPerSecond - b.decisionsPerSecond)[
+    Math.floor(rounds.length / 2)
+  ]!;
+  return {
+    database:
+      kind === 'sqlite' ? (o.memory ? 'sqlite (memory)' : 'sqlite (file, WAL)') : 'postgres',
+    rounds,
+    median: best,
+  };
 }
 
 async function main() {
@@ -192,22 +225,43 @@ async function main() {
   }
   const results = [];
   for (const kind of kinds) results.push(await runOn(kind, o));
-  console.log(`ACD routing: ${o.agents} online agents × capacity ${o.capacity}, ${o.chats} queued chats, batches of 64`);
+  console.log(
+    `ACD routing: ${o.agents} online agents × capacity ${o.capacity}, ${o.chats} queued chats, batches of 64`,
+  );
   printTable(
     ['database', 'round', 'decisions', 's', 'decisions/s', 'p50 ms', 'p99 ms', 'max ms'],
     results.flatMap((r) =>
-      r.rounds.map((x, i) => [r.database, i + 1, x.decisions, x.seconds, x.decisionsPerSecond, x.p50Ms, x.p99Ms, x.maxMs]),
+      r.rounds.map((x, i) => [
+        r.database,
+        i + 1,
+        x.decisions,
+        x.seconds,
+        x.decisionsPerSecond,
+        x.p50Ms,
+        x.p99Ms,
+        x.maxMs,
+      ]),
     ),
   );
   const sqlite = results.find((r) => r.database.startsWith('sqlite'));
   const goals = sqlite
     ? [
-        goal('acd.throughput', 'sqlite: seconds per 20,000 decisions (goal ≥ 20,000/s)', 20_000 / sqlite.median.decisionsPerSecond, 1, 's'),
+        goal(
+          'acd.throughput',
+          'sqlite: seconds per 20,000 decisions (goal ≥ 20,000/s)',
+          20_000 / sqlite.median.decisionsPerSecond,
+          1,
+          's',
+        ),
         goal('acd.p99', 'sqlite: p99 decision latency', sqlite.median.p99Ms, 5, 'ms'),
       ]
     : [];
   if (goals.length) printGoals(goals);
-  const paths = writeResults('acd', { options: o, environment: environment(), results, goals }, true);
+  const paths = writeResults(
+    'acd',
+    { options: o, environment: environment(), results, goals },
+    true,
+  );
   if (o.json) console.log(JSON.stringify({ results, goals }, null, 2));
   console.log(`Results: ${paths.join(', ')}`);
   if (goals.some((g) => !g.pass)) process.exitCode = 1;

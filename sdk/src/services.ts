@@ -34,8 +34,11 @@ export interface AgentState {
  */
 export interface ConversationsService {
   get(tenantId: string, conversationId: string): Promise<ConversationSnapshot | null>;
-  /** Waiting chats, priority first then longest waiting (offered ones included). */
-  queue(tenantId: string): Promise<ConversationSnapshot[]>;
+  /**
+   * Waiting chats, priority first then longest waiting (offered ones included); at most
+   * `options.limit` (default and maximum 10,000) from the head of the queue.
+   */
+  queue(tenantId: string, options?: { limit?: number }): Promise<ConversationSnapshot[]>;
   /** Online agents with room who match the chat's target (before `routing.candidates`). */
   candidates(tenantId: string, conversationId: string): Promise<RoutingCandidate[]>;
   /** Assigns a waiting chat at once. Throws 409 `CONVERSATION_TAKEN` or `AGENT_AT_CAPACITY`. */

@@ -676,6 +676,7 @@ export class ConversationService {
     const current = await this.visibleTo(principal, id);
     const byUserId = principal.kind === 'user' ? principal.userId : null;
     this.assertHolder(principal, current);
+    if (target) await this.assertTargetInTenant(current.tenantId, target);
     if (current.state === 'ended' || current.state === 'waiting') {
       throw new ConflictError(
         `A ${current.state} conversation cannot be transferred.`,
@@ -943,6 +944,29 @@ export class ConversationService {
       lastVisitorSeq: record.lastVisitorSeq,
     };
     await this.deps.events.publish(ChatTopics.conversation, payload);
+  }
+
+  /**
+   * A routing target may only name this tenant's departments and agents; another tenant's id
+   * answers exactly like a missing one. Skills and groups are free labels.
+   */
+  private async assertTargetInTenant(tenantId: string, target: RoutingTarget): Promise<void> {
+    for (const t of [target, target.fallback]) {
+      if (!t?.value) continue;
+      if (t.kind === 'department') {
+        const row = await this.deps
+          .knex('core_departments')
+          .where({ id: t.value, tenant_id: tenantId })
+          .first('id');
+        if (!row) throw new NotFoundError(`No department "${t.value}".`, 'DEPARTMENT_NOT_FOUND');
+      } else if (t.kind === 'agent') {
+        const row = await this.deps
+          .knex('core_users')
+          .where({ id: t.value, tenant_id: tenantId })
+          .first('id');
+        if (!row) throw new NotFoundError(`No agent "${t.value}".`, 'USER_NOT_FOUND');
+      }
+    }
   }
 
   /** Only the agent holding a conversation, or a manager, may change it. */

@@ -37,8 +37,9 @@ export function conversationsServiceFor(deps: {
       const record = await conversations.get(tenantId, id);
       return record ? toSnapshot(record) : null;
     },
-    async queue(tenantId) {
-      return (await conversations.queue(tenantId, 10_000)).map(toSnapshot);
+    async queue(tenantId, options) {
+      const limit = Math.max(1, Math.min(10_000, Math.floor(options?.limit ?? 10_000)));
+      return (await conversations.queue(tenantId, limit)).map(toSnapshot);
     },
     async candidates(tenantId, id) {
       return dispatcher.candidates(await require(tenantId, id));

@@ -24,10 +24,22 @@ import { createFixtureTenant, type FixtureTenant } from '../support/tenant-fixtu
  * Thousands of generated frames and requests against one live server. Every run prints nothing
  * unless it finds something; then the failure lists each distinct finding with a reproducing
  * input and the seed (`FUZZ_SEED=<seed>` replays the run; `FUZZ_SCALE=4` runs four times more).
+ * The suite runs a fixed seed so CI is reproducible; `FUZZ_SEED=random` explores new inputs.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? 20261123);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
+/**
+ * Caps a property's run on a slow or busy machine: it stops early (not failing) after `ms`,
+ * so the suite stays within its time budget; FUZZ_SCALE lifts the cap along with the runs.
+ */
+const timeBox = (ms: number) => ({
+  interruptAfterTimeLimit: ms * SCALE,
+  markInterruptAsFailure: false,
+});
 /** Refused frames in a row the gateway tolerates (MAX_BAD_FRAMES in realtime-gateway.ts). */
 const MAX_BAD_FRAMES = 20;
 /** Frames above this many bytes close the socket with 1009 by design: kept for their own test. */
@@ -195,7 +207,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           }
         },
       ),
-      { seed: SEED, numRuns: runs(800), endOnFailure: true },
+      { seed: SEED, numRuns: runs(800), endOnFailure: true, ...timeBox(15_000) },
     );
     for (const socket of Object.values(sockets)) await socket?.close();
     expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').to.equal(
@@ -227,10 +239,12 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
     );
     await fc.assert(
       fc.asyncProperty(fc.array(first, { minLength: 1, maxLength: 3 }), async (frames) => {
+        // Oversize frames are left out (1009 by design, tested on their own).
+        const sendable = frames.filter((frame) => utf8Length(frame.text) <= FRAME_BUDGET);
+        if (sendable.length === 0) return;
         const socket = await RawSocket.open(tk.url);
         stats.sockets++;
-        for (const frame of frames) {
-          if (utf8Length(frame.text) > FRAME_BUDGET) continue;
+        for (const frame of sendable) {
           socket.send(frame.binary ? Buffer.from(frame.text, 'latin1') : frame.text, {
             binary: frame.binary,
           });
@@ -241,7 +255,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           new Promise<null>((r) => setTimeout(() => r(null), 5000)),
         ]);
         socket.frames.forEach(count);
-        const shown = frames.map((f) => f.text).join('\n    ');
+        const shown = sendable.map((f) => f.text).join('\n    ');
         if (!closed) {
           findings.add('an unauthenticated socket stayed open after a bad first frame', shown);
           socket.terminate();
@@ -260,7 +274,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
             `${shown}\n    answer: ${JSON.stringify(internal)}`,
           );
       }),
-      { seed: SEED, numRuns: runs(400), endOnFailure: true },
+      { seed: SEED, numRuns: runs(400), endOnFailure: true, ...timeBox(10_000) },
     );
     expect(findings.list(), failure('unauthenticated socket findings')).to.deep.equal([]);
   });
@@ -309,7 +323,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
           await socket.close();
         },
       ),
-      { seed: SEED, numRuns: runs(300), endOnFailure: true },
+      { seed: SEED, numRuns: runs(300), endOnFailure: true, ...timeBox(10_000) },
     );
     expect(findings.list(), failure('hello findings')).to.deep.equal([]);
   });
@@ -482,7 +496,7 @@ describe(`Fuzzing the API and the socket with generated bad input (seed ${SEED})
             );
         }
       }),
-      { seed: SEED, numRuns: runs(6000), endOnFailure: true },
+      { seed: SEED, numRuns: runs(5000), endOnFailure: true, ...timeBox(25_000) },
     );
     expect(findings.list(), failure('HTTP findings')).to.deep.equal([]);
   });

@@ -538,6 +538,56 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       .where({ department_id: B.departmentId, tenant_id: A.tenantId });
     expect(stored).to.deep.equal([]);
   });
+  it('refuses a transfer target naming B’s department or agent like an unknown one, storing nothing', async () => {
+    /** A fresh chat of A, picked by A's agent (a transfer moves it, so each call needs one). */
+    const activeChat = async () => {
+      const visitor = await startVisitor(tk, A.embedKey);
+      const requested = await tk.request('POST', '/api/v1/conversations', {}, visitor.token);
+      const id = requested.body.conversation.id as string;
+      await tk.request('POST', `/api/v1/conversations/${id}/pick`, {}, A.agent.token);
+      return id;
+    };
+    const transfer = async (target: Record<string, unknown>) => {
+      const id = await activeChat();
+      const res = await tk.request(
+        'POST',
+        `/api/v1/conversations/${id}/transfer`,
+        { target },
+        A.agent.token,
+      );
+      return { status: res.status, code: res.body?.error?.code ?? null, id };
+    };
+    const problems: string[] = [];
+    const variants: [string, (value: string) => Record<string, unknown>, string, string][] = [
+      ['department', (value) => ({ kind: 'department', value }), B.departmentId, missingId('dep')],
+      ['agent', (value) => ({ kind: 'agent', value }), B.agent.id, missingId('usr')],
+      [
+        'fallback department',
+        (value) => ({
+          kind: 'any',
+          fallbackAfterMs: 1000,
+          fallback: { kind: 'department', value },
+        }),
+        B.departmentId,
+        missingId('dep'),
+      ],
+    ];
+    for (const [what, target, foreignId, absentId] of variants) {
+      const foreign = await transfer(target(foreignId));
+      const absent = await transfer(target(absentId));
+      if (foreign.status !== absent.status || foreign.code !== absent.code) {
+        problems.push(
+          `${what}: B's ${foreign.status} ${foreign.code}, missing ${absent.status} ${absent.code}`,
+        );
+      }
+      if (foreign.status < 300) problems.push(`${what}: B's id accepted (${foreign.status})`);
+      const stored = await tk.knex('core_conversations').where({ id: foreign.id }).first('target');
+      if (String(stored?.target).includes(foreignId))
+        problems.push(`${what}: B's id stored in the target`);
+    }
+    expect(problems).to.deep.equal([]);
+  });
+
   // Last: the own-id calls change A (a transfer, renames, a picked chat).
   it('reaches each handler with A’s own ids, so the matrix tests the handlers and not the validator', async () => {
     const problems: string[] = [];

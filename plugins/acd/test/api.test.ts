@@ -27,7 +27,12 @@ describe('ACD API and live updates', () => {
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const [decision] = res.body.decisions;
-    expect(decision).to.include({ conversationId: c.conversationId, mode: 'assign', queue: 'any', eligible: 2 });
+    expect(decision).to.include({
+      conversationId: c.conversationId,
+      mode: 'assign',
+      queue: 'any',
+      eligible: 2,
+    });
     expect(decision.candidates).to.have.length(2);
     for (const candidate of decision.candidates) {
       expect(candidate).to.have.keys(['agentId', 'load', 'capacity', 'idleMs', 'match', 'score']);
@@ -56,14 +61,24 @@ describe('ACD API and live updates', () => {
     const d = await desk(tk, [{ capacity: 2 }]);
     await chat(tk, d.embedKey);
     const supervisor = await user(tk, d.tenantId, { role: 'supervisor', name: 'Sue' });
-    const board = await tk.request('GET', '/api/v1/plugins/acd/scoreboard', undefined, supervisor.token);
+    const board = await tk.request(
+      'GET',
+      '/api/v1/plugins/acd/scoreboard',
+      undefined,
+      supervisor.token,
+    );
     expect(board.status, JSON.stringify(board.body)).to.equal(200);
     expect(board.body.agents.find((a: any) => a.agentId === d.agents[0]!.id)).to.include({
       load: 1,
       capacity: 2,
       state: 'busy',
     });
-    const agent = await tk.request('GET', '/api/v1/plugins/acd/scoreboard', undefined, d.agents[0]!.token);
+    const agent = await tk.request(
+      'GET',
+      '/api/v1/plugins/acd/scoreboard',
+      undefined,
+      d.agents[0]!.token,
+    );
     expect(agent.status).to.equal(403);
   });
 
@@ -91,9 +106,13 @@ describe('ACD API and live updates', () => {
         position: 2,
         estimatedWaitMs: 120_000,
       });
-      const board = events.find((e) => e.event.type === 'plugin.acd.scoreboard' && e.tenantId === d.tenantId);
+      const board = events.find(
+        (e) => e.event.type === 'plugin.acd.scoreboard' && e.tenantId === d.tenantId,
+      );
       expect(board.to).to.deep.equal({ staff: true });
-      expect(board.event.queues).to.deep.equal([{ queue: 'any', length: 2, oldestWaitMs: board.event.queues[0].oldestWaitMs }]);
+      expect(board.event.queues).to.deep.equal([
+        { queue: 'any', length: 2, oldestWaitMs: board.event.queues[0].oldestWaitMs },
+      ]);
       // Unchanged figures are not pushed again.
       const before = events.length;
       await tick(tk);
@@ -104,9 +123,9 @@ describe('ACD API and live updates', () => {
   });
 
   it('lets another plugin add a score term through the ACD’s own hook', async () => {
-    const service = (tk.kernel as { container: { get<T>(t: symbol): T } }).container.get<AcdService>(
-      AcdService,
-    );
+    const service = (
+      tk.kernel as { container: { get<T>(t: symbol): T } }
+    ).container.get<AcdService>(AcdService);
     const d = await desk(tk, [{}, { skills: ['german'] }]);
     const favoured = d.agents[1]!.id;
     const tap = service.hooks.score.tap('language', (candidate) =>

@@ -43,7 +43,10 @@ describe('ACD under concurrency', function () {
   }
 
   it('assigns exactly 60 of 200 simultaneous requests to 20 agents × 3, the rest queued in arrival order', async () => {
-    const d = await desk(tk, Array.from({ length: 20 }, () => ({ capacity: 3 })));
+    const d = await desk(
+      tk,
+      Array.from({ length: 20 }, () => ({ capacity: 3 })),
+    );
     const visitors = await Promise.all(Array.from({ length: 200 }, () => visitor(tk, d.embedKey)));
     let sampling = true;
     let worst = -Infinity;
@@ -77,7 +80,8 @@ describe('ACD under concurrency', function () {
     expect(active).to.have.length(60);
     expect(waiting).to.have.length(140);
     const perAgent = new Map<string, number>();
-    for (const r of active) perAgent.set(r.assigned_agent_id, (perAgent.get(r.assigned_agent_id) ?? 0) + 1);
+    for (const r of active)
+      perAgent.set(r.assigned_agent_id, (perAgent.get(r.assigned_agent_id) ?? 0) + 1);
     expect([...perAgent.values()]).to.deep.equal(Array(20).fill(3));
     // Each chat assigned once: one agent.joined event per active chat.
     const joined = (await tk
@@ -98,7 +102,10 @@ describe('ACD under concurrency', function () {
       expect(firstWaiting).to.be.at.least(lastAssigned);
     }
     // Every assignment is explained.
-    const decisions = await tk.knex('acd_decisions').where({ tenant_id: d.tenantId }).count({ n: '*' });
+    const decisions = await tk
+      .knex('acd_decisions')
+      .where({ tenant_id: d.tenantId })
+      .count({ n: '*' });
     expect(Number(decisions[0]!.n)).to.equal(60);
   });
 

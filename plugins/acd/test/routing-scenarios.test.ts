@@ -22,15 +22,25 @@ describe('ACD routing scenarios', () => {
   });
   after(() => tk.stop());
 
-  const assignedTo = async (id: string) => (await conversation(tk, id)).assignedAgentId as string | null;
+  const assignedTo = async (id: string) =>
+    (await conversation(tk, id)).assignedAgentId as string | null;
   const decisions = async (d: Desk, id: string) => {
-    const res = await tk.request('GET', `/api/v1/plugins/acd/decisions?conversationId=${id}`, undefined, d.adminToken);
+    const res = await tk.request(
+      'GET',
+      `/api/v1/plugins/acd/decisions?conversationId=${id}`,
+      undefined,
+      d.adminToken,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return res.body.decisions as any[];
   };
   /** Agents come online one virtual second apart, so the first has been idle longest. */
   const staggered = async (specs: Parameters<typeof desk>[1], settings = {}) => {
-    const d = await desk(tk, specs.map((s) => ({ ...s, online: false })), settings);
+    const d = await desk(
+      tk,
+      specs.map((s) => ({ ...s, online: false })),
+      settings,
+    );
     for (const a of d.agents) {
       await presence(tk, a, 'online');
       await tk.clock.advance(1000);
@@ -80,13 +90,24 @@ describe('ACD routing scenarios', () => {
     const [, billing] = d.agents;
     const first = await chat(tk, d.embedKey, { skill: 'billing' });
     expect(await assignedTo(first.conversationId)).to.equal(billing!.id);
-    expect((await decisions(d, first.conversationId))[0].candidates[0].match).to.equal('skill:billing');
+    expect((await decisions(d, first.conversationId))[0].candidates[0].match).to.equal(
+      'skill:billing',
+    );
     const second = await chat(tk, d.embedKey, { skill: 'billing' });
     expect(second.status).to.equal('queued');
     // The agent without the skill stays free.
-    const board = await tk.request('GET', '/api/v1/plugins/acd/scoreboard', undefined, d.adminToken);
-    expect(board.body.queues).to.deep.equal([{ queue: 'skill:billing', length: 1, oldestWaitMs: 0 }]);
-    expect(board.body.agents.find((x: any) => x.agentId === d.agents[0]!.id).state).to.equal('available');
+    const board = await tk.request(
+      'GET',
+      '/api/v1/plugins/acd/scoreboard',
+      undefined,
+      d.adminToken,
+    );
+    expect(board.body.queues).to.deep.equal([
+      { queue: 'skill:billing', length: 1, oldestWaitMs: 0 },
+    ]);
+    expect(board.body.agents.find((x: any) => x.agentId === d.agents[0]!.id).state).to.equal(
+      'available',
+    );
   });
 
   it('routes to a specific agent, then falls back to the group after the configured wait', async () => {
@@ -100,7 +121,14 @@ describe('ACD routing scenarios', () => {
     const res = await tk.request(
       'POST',
       `/api/v1/conversations/${second.conversationId}/transfer`,
-      { target: { kind: 'agent', value: a!.id, fallbackAfterMs: 5000, fallback: { kind: 'group', value: 'sales' } } },
+      {
+        target: {
+          kind: 'agent',
+          value: a!.id,
+          fallbackAfterMs: 5000,
+          fallback: { kind: 'group', value: 'sales' },
+        },
+      },
       b!.token,
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -110,11 +138,18 @@ describe('ACD routing scenarios', () => {
     // The fallback is served by a sales agent: B is excluded for transferring it away, so it
     // waits for A... unless a third sales agent comes; end A's chat to free A instead.
     await tk.request('POST', `/api/v1/conversations/${first.conversationId}/end`, {}, a!.token);
-    await waitFor(async () => (await assignedTo(second.conversationId)) === a!.id, 'assignment to A');
+    await waitFor(
+      async () => (await assignedTo(second.conversationId)) === a!.id,
+      'assignment to A',
+    );
   });
 
   it('falls back to the group once the specific agent has not answered in time', async () => {
-    const d = await staggered([{ groups: ['sales'] }, { groups: ['sales'] }, { groups: ['sales'] }]);
+    const d = await staggered([
+      { groups: ['sales'] },
+      { groups: ['sales'] },
+      { groups: ['sales'] },
+    ]);
     const [a, b, c] = d.agents;
     const first = await chat(tk, d.embedKey);
     expect(await assignedTo(first.conversationId)).to.equal(a!.id);
@@ -123,12 +158,23 @@ describe('ACD routing scenarios', () => {
     await tk.request(
       'POST',
       `/api/v1/conversations/${second.conversationId}/transfer`,
-      { target: { kind: 'agent', value: a!.id, fallbackAfterMs: 5000, fallback: { kind: 'group', value: 'sales' } } },
+      {
+        target: {
+          kind: 'agent',
+          value: a!.id,
+          fallbackAfterMs: 5000,
+          fallback: { kind: 'group', value: 'sales' },
+        },
+      },
       b!.token,
     );
     await tick(tk, 2000);
     expect((await conversation(tk, second.conversationId)).state).to.equal('waiting');
-    await ticksUntil(tk, async () => (await assignedTo(second.conversationId)) === c!.id, 'fallback to C');
+    await ticksUntil(
+      tk,
+      async () => (await assignedTo(second.conversationId)) === c!.id,
+      'fallback to C',
+    );
     const last = (await decisions(d, second.conversationId)).at(-1);
     expect(last.candidates[0].match).to.equal('fallback:group:sales');
   });
@@ -169,7 +215,12 @@ describe('ACD routing scenarios', () => {
     const owners = await Promise.all(ids.map(assignedTo));
     expect(owners.filter((o) => o === d.agents[0]!.id)).to.have.length(2);
     expect(owners[2]).to.equal(null);
-    const board = await tk.request('GET', '/api/v1/plugins/acd/scoreboard', undefined, d.adminToken);
+    const board = await tk.request(
+      'GET',
+      '/api/v1/plugins/acd/scoreboard',
+      undefined,
+      d.adminToken,
+    );
     expect(board.body.agents.find((x: any) => x.agentId === d.agents[0]!.id)).to.include({
       load: 2,
       capacity: 2,
@@ -186,11 +237,18 @@ describe('ACD routing scenarios', () => {
     await presence(tk, b!, 'away');
     expect(await assignedTo(waiting.conversationId)).to.equal(null);
     await presence(tk, b!, 'online');
-    await waitFor(async () => (await assignedTo(waiting.conversationId)) === b!.id, 'B on coming online');
+    await waitFor(
+      async () => (await assignedTo(waiting.conversationId)) === b!.id,
+      'B on coming online',
+    );
   });
 
   it('offers with an accept timeout, re-routes a lapsed offer and never re-offers it to that agent', async () => {
-    const d = await desk(tk, [{}, {}], { mode: 'offer', offerTimeoutMs: 5000, missedOffersBeforeAway: 0 });
+    const d = await desk(tk, [{}, {}], {
+      mode: 'offer',
+      offerTimeoutMs: 5000,
+      missedOffersBeforeAway: 0,
+    });
     const c = await chat(tk, d.embedKey);
     const first = (await conversation(tk, c.conversationId)).offeredTo;
     expect(first).to.be.oneOf(d.agents.map((a) => a.id));
@@ -201,7 +259,10 @@ describe('ACD routing scenarios', () => {
     }, 'the offer to move on');
     const second = (await conversation(tk, c.conversationId)).offeredTo;
     await tk.clock.advance(5000);
-    await waitFor(async () => (await conversation(tk, c.conversationId)).offeredTo === null, 'second lapse');
+    await waitFor(
+      async () => (await conversation(tk, c.conversationId)).offeredTo === null,
+      'second lapse',
+    );
     await tick(tk);
     await tick(tk);
     // Both agents let it lapse: it waits for someone else rather than going back to them.
@@ -215,13 +276,20 @@ describe('ACD routing scenarios', () => {
   });
 
   it('sets an agent away after the configured number of missed offers', async () => {
-    const d = await desk(tk, [{}], { mode: 'offer', offerTimeoutMs: 2000, missedOffersBeforeAway: 2 });
+    const d = await desk(tk, [{}], {
+      mode: 'offer',
+      offerTimeoutMs: 2000,
+      missedOffersBeforeAway: 2,
+    });
     const [a] = d.agents;
     for (let i = 0; i < 2; i++) {
       const c = await chat(tk, d.embedKey);
       expect((await conversation(tk, c.conversationId)).offeredTo).to.equal(a!.id);
       await tk.clock.advance(2000);
-      await waitFor(async () => (await conversation(tk, c.conversationId)).offeredTo === null, 'lapse');
+      await waitFor(
+        async () => (await conversation(tk, c.conversationId)).offeredTo === null,
+        'lapse',
+      );
     }
     await waitFor(async () => {
       const res = await tk.request('GET', `/api/v1/users/${a!.id}`, undefined, d.adminToken);
@@ -230,18 +298,33 @@ describe('ACD routing scenarios', () => {
   });
 
   it('assigns at once in auto-accept mode, and an accepted offer resets the missed count', async () => {
-    const d = await desk(tk, [{ capacity: 2 }], { mode: 'offer', offerTimeoutMs: 2000, missedOffersBeforeAway: 2 });
+    const d = await desk(tk, [{ capacity: 2 }], {
+      mode: 'offer',
+      offerTimeoutMs: 2000,
+      missedOffersBeforeAway: 2,
+    });
     const [a] = d.agents;
     const lapsed = await chat(tk, d.embedKey);
     await tk.clock.advance(2000);
-    await waitFor(async () => (await conversation(tk, lapsed.conversationId)).offeredTo === null, 'lapse');
+    await waitFor(
+      async () => (await conversation(tk, lapsed.conversationId)).offeredTo === null,
+      'lapse',
+    );
     const accepted = await chat(tk, d.embedKey);
     expect((await conversation(tk, accepted.conversationId)).offeredTo).to.equal(a!.id);
-    const res = await tk.request('POST', `/api/v1/conversations/${accepted.conversationId}/accept`, {}, a!.token);
+    const res = await tk.request(
+      'POST',
+      `/api/v1/conversations/${accepted.conversationId}/accept`,
+      {},
+      a!.token,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const again = await chat(tk, d.embedKey);
     await tk.clock.advance(2000);
-    await waitFor(async () => (await conversation(tk, again.conversationId)).offeredTo === null, 'lapse');
+    await waitFor(
+      async () => (await conversation(tk, again.conversationId)).offeredTo === null,
+      'lapse',
+    );
     const me = await tk.request('GET', `/api/v1/users/${a!.id}`, undefined, d.adminToken);
     expect(me.body.presence).to.equal('online');
     const auto = await desk(tk, [{}]);
@@ -287,7 +370,9 @@ describe('ACD routing scenarios', () => {
   });
 
   it('overflows a full queue to an offline message', async () => {
-    const d = await desk(tk, [{}], { queues: { '*': { maxLength: 1, overflowMessage: 'Busy, leave a note.' } } });
+    const d = await desk(tk, [{}], {
+      queues: { '*': { maxLength: 1, overflowMessage: 'Busy, leave a note.' } },
+    });
     expect((await chat(tk, d.embedKey)).status).to.equal('assigned');
     expect((await chat(tk, d.embedKey)).status).to.equal('queued');
     const v = await visitor(tk, d.embedKey);
@@ -314,11 +399,14 @@ describe('ACD routing scenarios', () => {
       waiting.token,
     );
     expect(JSON.stringify(seen.body)).to.contain('nobody could answer in time');
-    const staff = await tk.request('GET', `/api/v1/conversations/${waiting.conversationId}/messages`);
+    const staff = await tk.request(
+      'GET',
+      `/api/v1/conversations/${waiting.conversationId}/messages`,
+    );
     const offer = staff.body.messages.find((m: any) => m.metadata?.acd === 'overflow');
     expect(offer.metadata).to.include({ reason: 'max-wait', offer: 'offline-message' });
-    expect((await conversation(tk, waiting.conversationId)).endReason ?? 'overflow:max-wait').to.equal(
-      'overflow:max-wait',
-    );
+    expect(
+      (await conversation(tk, waiting.conversationId)).endReason ?? 'overflow:max-wait',
+    ).to.equal('overflow:max-wait');
   });
 });

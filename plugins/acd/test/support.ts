@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createTestKernel, type TestKernel, type TestKernelOptions } from '@switchboard/sdk/testing';
+import {
+  createTestKernel,
+  type TestKernel,
+  type TestKernelOptions,
+} from '@switchboard/sdk/testing';
 
 export const pluginDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -11,7 +15,11 @@ export const testConfig = {
 };
 
 export function boot(options: Omit<TestKernelOptions, 'plugins'> = {}): Promise<TestKernel> {
-  return createTestKernel({ ...options, config: { ...testConfig, ...options.config }, plugins: [pluginDir] });
+  return createTestKernel({
+    ...options,
+    config: { ...testConfig, ...options.config },
+    plugins: [pluginDir],
+  });
 }
 
 export interface Agent {
@@ -47,11 +55,25 @@ export async function desk(
   specs: readonly AgentSpec[],
   settings: Record<string, unknown> = {},
 ): Promise<Desk> {
-  const tenant = await ok(tk.request('POST', '/api/v1/tenants', { name: 'ACD tenant' }), 201, 'tenant');
-  const site = await ok(tk.request('POST', '/api/v1/sites', { tenantId: tenant.id, name: 'Site' }), 201, 'site');
-  const adminToken = await user(tk, tenant.id, { role: 'admin', name: 'Admin' }).then((u) => u.token);
+  const tenant = await ok(
+    tk.request('POST', '/api/v1/tenants', { name: 'ACD tenant' }),
+    201,
+    'tenant',
+  );
+  const site = await ok(
+    tk.request('POST', '/api/v1/sites', { tenantId: tenant.id, name: 'Site' }),
+    201,
+    'site',
+  );
+  const adminToken = await user(tk, tenant.id, { role: 'admin', name: 'Admin' }).then(
+    (u) => u.token,
+  );
   if (Object.keys(settings).length > 0) {
-    await ok(tk.request('PUT', `/api/v1/plugins/acd/settings?tenant=${tenant.id}`, settings), 200, 'settings');
+    await ok(
+      tk.request('PUT', `/api/v1/plugins/acd/settings?tenant=${tenant.id}`, settings),
+      200,
+      'settings',
+    );
   }
   const agents: Agent[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -92,12 +114,20 @@ export async function user(
 }
 
 export async function presence(tk: TestKernel, agent: Agent, state: 'online' | 'away' | 'offline') {
-  await ok(tk.request('POST', '/api/v1/presence', { presence: state }, agent.token), 200, 'presence');
+  await ok(
+    tk.request('POST', '/api/v1/presence', { presence: state }, agent.token),
+    200,
+    'presence',
+  );
 }
 
 /** A visitor session; `request` asks for a chat and answers the REST outcome. */
 export async function visitor(tk: TestKernel, embedKey: string) {
-  const res = await ok(tk.request('POST', '/api/v1/visitor/session', { embedKey }, null), 201, 'visitor');
+  const res = await ok(
+    tk.request('POST', '/api/v1/visitor/session', { embedKey }, null),
+    201,
+    'visitor',
+  );
   const token = res.token as string;
   return {
     token,

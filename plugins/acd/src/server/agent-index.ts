@@ -76,7 +76,10 @@ function matches(target: RoutingTarget, a: AgentEntry): boolean {
  */
 export class AgentIndex {
   readonly byId = new Map<string, AgentEntry>();
-  private readonly heaps = new Map<string, { target: RoutingTarget; heap: IndexedHeap<AgentEntry> }>();
+  private readonly heaps = new Map<
+    string,
+    { target: RoutingTarget; heap: IndexedHeap<AgentEntry> }
+  >();
 
   constructor(agents: readonly AgentState[], now: number) {
     for (const a of agents) {

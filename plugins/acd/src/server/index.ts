@@ -50,7 +50,13 @@ export const acdPlugin = definePlugin<AcdSettings>({
       },
       settings,
     });
-    const life = new QueueLife({ conversations, realtime, clock: ctx.clock, logger: ctx.logger, settings });
+    const life = new QueueLife({
+      conversations,
+      realtime,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      settings,
+    });
     /** Tenants this process has seen routing activity for; the tick visits the ones due. */
     const active = new Set<string>();
     const touch = (tenantId: string) => {
@@ -188,7 +194,10 @@ async function missedOffer(
     .table('missed_offers')
     .insert({ tenant_id: tenantId, agent_id: agentId, missed: 1, updated_at: now })
     .onConflict(['tenant_id', 'agent_id'])
-    .merge({ missed: ctx.db.knex.raw('?? + 1', [`${ctx.db.tableName('missed_offers')}.missed`]), updated_at: now });
+    .merge({
+      missed: ctx.db.knex.raw('?? + 1', [`${ctx.db.tableName('missed_offers')}.missed`]),
+      updated_at: now,
+    });
   const row = (await ctx.db
     .table('missed_offers')
     .where({ tenant_id: tenantId, agent_id: agentId })

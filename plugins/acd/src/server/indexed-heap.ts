@@ -97,8 +97,7 @@ export class IndexedHeap<T> {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
-      const child =
-        right < n && this.before(this.items[right]!, this.items[left]!) ? right : left;
+      const child = right < n && this.before(this.items[right]!, this.items[left]!) ? right : left;
       const c = this.items[child]!;
       if (!this.before(c, item)) break;
       this.items[i] = c;

@@ -58,7 +58,11 @@ export function scoreboardOf(
     tenantId,
     at: now,
     queues: [...queues]
-      .map(([key, q]) => ({ queue: key, length: q.length, oldestWaitMs: Math.max(0, now - q.oldest) }))
+      .map(([key, q]) => ({
+        queue: key,
+        length: q.length,
+        oldestWaitMs: Math.max(0, now - q.oldest),
+      }))
       .sort((a, b) => a.queue.localeCompare(b.queue)),
     agents: agents
       .map((a) => ({
@@ -90,13 +94,16 @@ export function scoreboardOf(
 export class QueueLife {
   private readonly pushed = new Map<string, string>();
   private readonly boards = new Map<string, string>();
-  private readonly state = new Map<string, { dirty: boolean; due: number; at: number }>();
+  private readonly state = new Map<
+    string,
+    { dirty: boolean; due: number; at: number; minGap: number }
+  >();
 
   /** Something happened in the tenant (chat requested, ended, offer lapsed, presence...). */
   touch(tenantId: string): void {
     const s = this.state.get(tenantId);
     if (s) s.dirty = true;
-    else this.state.set(tenantId, { dirty: true, due: 0, at: 0 });
+    else this.state.set(tenantId, { dirty: true, due: 0, at: 0, minGap: 0 });
   }
 
   /**
@@ -106,7 +113,8 @@ export class QueueLife {
    */
   due(tenantId: string, now: number): boolean {
     const s = this.state.get(tenantId);
-    return !s || s.dirty || now >= s.due;
+    if (!s) return true;
+    return now >= s.due || (s.dirty && now - s.at >= s.minGap);
   }
 
   constructor(
@@ -121,7 +129,7 @@ export class QueueLife {
 
   async tick(tenantId: string): Promise<void> {
     const { conversations, realtime } = this.deps;
-    const mark = this.state.get(tenantId) ?? { dirty: false, due: 0, at: 0 };
+    const mark = this.state.get(tenantId) ?? { dirty: false, due: 0, at: 0, minGap: 0 };
     this.state.set(tenantId, mark);
     mark.dirty = false;
     await conversations.route(tenantId);
@@ -147,7 +155,11 @@ export class QueueLife {
       position.set(key, n);
       const slots = servingSlots(agents, key);
       const estimatedWaitMs = Math.round((n * settings.averageHandleTimeMs) / Math.max(1, slots));
-      const figure = `${n}:${Math.round(estimatedWaitMs / 5000)}`;
+      // Near the head every step counts; further back, a change of about 10 % is news.
+      const figure =
+        n <= 10
+          ? `${n}:${Math.round(estimatedWaitMs / 5000)}`
+          : `~${bucket(n)}:${bucket(estimatedWaitMs)}`;
       if (this.pushed.get(c.id) === figure) continue;
       this.pushed.set(c.id, figure);
       await realtime.toVisitor(tenantId, c.visitorId, {
@@ -157,7 +169,8 @@ export class QueueLife {
         estimatedWaitMs,
       });
     }
-    let due = now + (waiting.length > 0 ? 1000 : 10_000);
+    // Long queues: positions move slowly; refresh them every 10 s, unless a deadline comes first.
+    let due = now + (waiting.length > 0 && waiting.length < 500 ? 1000 : 10_000);
     for (const c of waiting) {
       const since = c.waitingSince ?? c.createdAt;
       const limits = queueSettings(settings, queueKey(c.target));
@@ -168,10 +181,14 @@ export class QueueLife {
     }
     mark.due = due;
     mark.at = now;
+    mark.minGap = waiting.length < 500 ? 0 : 10_000;
     const live = new Set(waiting.map((c) => c.id));
     for (const id of this.pushed.keys()) if (!live.has(id)) this.pushed.delete(id);
     const board = scoreboardOf(tenantId, waiting, agents, now);
-    const key = JSON.stringify({ q: board.queues, a: board.agents.map((a) => [a.agentId, a.state, a.load, a.capacity]) });
+    const key = JSON.stringify({
+      q: board.queues,
+      a: board.agents.map((a) => [a.agentId, a.state, a.load, a.capacity]),
+    });
     if (this.boards.get(tenantId) !== key) {
       this.boards.set(tenantId, key);
       await realtime.toStaff(tenantId, { type: 'plugin.acd.scoreboard', ...board });
@@ -205,7 +222,9 @@ export class QueueLife {
 
 /** Chat slots of the online agents who serve a queue (its key), for the estimated wait. */
 function servingSlots(agents: readonly AgentState[], key: string): number {
-  const [kind, value] = key.includes(':') ? [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] : [key, ''];
+  const [kind, value] = key.includes(':')
+    ? [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)]
+    : [key, ''];
   let slots = 0;
   for (const a of agents) {
     if (a.presence !== 'online') continue;
@@ -218,4 +237,9 @@ function servingSlots(agents: readonly AgentState[], key: string): number {
     if (serves) slots += a.capacity;
   }
   return slots;
+}
+
+/** Logarithmic bucket: values in one bucket differ by less than about 10 %. */
+function bucket(value: number): number {
+  return Math.round(Math.log(Math.max(1, value)) / Math.log(1.1));
 }

@@ -64,27 +64,55 @@ export class AcdRouter {
     const { conversations } = this.deps;
     const settings = await this.deps.settings(tenantId);
     const now = this.deps.clock.now();
-    const [agents, queue] = await Promise.all([
-      conversations.agents(tenantId),
-      conversations.queue(tenantId),
-    ]);
-    const index = new AgentIndex(agents, now);
-    if (index.empty || queue.length === 0) return;
+    const index = new AgentIndex(await conversations.agents(tenantId), now);
+    // Nobody has room: nothing to read.
+    if (index.empty) return;
+    // The head of the queue is enough while it fills the free slots; if it does not (targets
+    // nobody free serves), the rest is read too, so no chat waits while an eligible agent has room.
+    let room = 0;
+    for (const a of index.byId.values()) room += a.capacity - a.load;
+    const head = Math.min(10_000, Math.max(200, room * 20));
+    let queue = await conversations.queue(tenantId, { limit: head });
+    if (queue.length === 0) return;
     const excluded = await this.exclusions(tenantId);
     const batch: Pending[] = [];
     let retry = false;
-    for (const conversation of queue) {
+    const seen = new Set<string>();
+    let whole = queue.length < head;
+    for (let i = 0; ; i++) {
+      if (i >= queue.length) {
+        if (whole || index.empty) break;
+        // Read the whole queue once and go through it again, skipping what was seen.
+        queue = await conversations.queue(tenantId);
+        whole = true;
+        i = -1;
+        continue;
+      }
+      const conversation = queue[i]!;
+      if (seen.has(conversation.id)) continue;
+      seen.add(conversation.id);
       if (index.empty) break;
       if (conversation.offeredTo) continue;
       const started = performance.now();
-      const decision = this.decide(index, conversation, excluded.get(conversation.id), settings, now);
+      const decision = this.decide(
+        index,
+        conversation,
+        excluded.get(conversation.id),
+        settings,
+        now,
+      );
       if (!decision) continue;
       this.decisions++;
       const winner = index.byId.get(decision.agentId)!;
       index.took(winner, now);
       if (settings.mode === 'offer') {
         try {
-          await conversations.offer(tenantId, conversation.id, winner.agentId, settings.offerTimeoutMs);
+          await conversations.offer(
+            tenantId,
+            conversation.id,
+            winner.agentId,
+            settings.offerTimeoutMs,
+          );
           await this.deps.store.insert(tenantId, [decision]);
           this.committed++;
           this.latency(performance.now() - started);
@@ -127,7 +155,8 @@ export class AcdRouter {
     } else {
       const heap = index.heapFor(target);
       if (heap.size === 0) return null;
-      const skip = excluded && excluded.size > 0 ? (a: AgentEntry) => excluded.has(a.agentId) : undefined;
+      const skip =
+        excluded && excluded.size > 0 ? (a: AgentEntry) => excluded.has(a.agentId) : undefined;
       eligible = heap.size;
       if (excluded) for (const id of excluded) if (heap.has(index.byId.get(id)!)) eligible--;
       if (eligible <= 0) return null;
@@ -136,7 +165,10 @@ export class AcdRouter {
         ranked = heap
           .all()
           .filter((a) => !skip?.(a))
-          .map((entry) => ({ entry, score: this.deps.hooks.evaluate(candidateOf(entry, now), request) }))
+          .map((entry) => ({
+            entry,
+            score: this.deps.hooks.evaluate(candidateOf(entry, now), request),
+          }))
           .sort((a, b) =>
             a.score !== b.score ? b.score - a.score : ranksBefore(a.entry, b.entry) ? -1 : 1,
           )

@@ -46,7 +46,8 @@ export function registerRoutes(
       typeof id === 'string' && id.length > 0 && id.length <= 64
         ? await conversations.get(tenantId, id)
         : null;
-    if (!found) throw new NotFoundError(`No conversation "${String(id)}".`, 'ACD_CONVERSATION_NOT_FOUND');
+    if (!found)
+      throw new NotFoundError(`No conversation "${String(id)}".`, 'ACD_CONVERSATION_NOT_FOUND');
     return found;
   };
 

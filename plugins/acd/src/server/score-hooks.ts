@@ -30,7 +30,10 @@ export class ScoreHooks implements AcdHooks {
       } catch (error) {
         if (!this.warned.has(name)) {
           this.warned.add(name);
-          this.logger.warn({ err: error, term: name }, `ACD score term "${name}" threw; it counts as 0`);
+          this.logger.warn(
+            { err: error, term: name },
+            `ACD score term "${name}" threw; it counts as 0`,
+          );
         }
       }
     }

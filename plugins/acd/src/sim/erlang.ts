@@ -10,9 +10,19 @@ export interface ErlangC {
   readonly occupancy: number | null;
 }
 
-export function erlangC(traffic: number, servers: number, handleS: number, thresholdS: number): ErlangC {
+export function erlangC(
+  traffic: number,
+  servers: number,
+  handleS: number,
+  thresholdS: number,
+): ErlangC {
   if (servers <= 0 || traffic >= servers) {
-    return { probabilityOfWaiting: null, serviceLevel: null, averageSpeedOfAnswerS: null, occupancy: null };
+    return {
+      probabilityOfWaiting: null,
+      serviceLevel: null,
+      averageSpeedOfAnswerS: null,
+      occupancy: null,
+    };
   }
   // Sum A^k/k! iteratively (no factorial overflow for hundreds of servers).
   let term = 1;

@@ -91,8 +91,16 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
     },
   });
   try {
-    const tenant = await ok(tk.request('POST', '/api/v1/tenants', { name: 'Simulation' }), 201, 'tenant');
-    const site = await ok(tk.request('POST', '/api/v1/sites', { tenantId: tenant.id, name: 'Site' }), 201, 'site');
+    const tenant = await ok(
+      tk.request('POST', '/api/v1/tenants', { name: 'Simulation' }),
+      201,
+      'tenant',
+    );
+    const site = await ok(
+      tk.request('POST', '/api/v1/sites', { tenantId: tenant.id, name: 'Site' }),
+      201,
+      'site',
+    );
     const agents = new Map<string, string>();
     for (let i = 0; i < o.agents; i++) {
       const email = `agent${i}@sim.test`;
@@ -115,12 +123,18 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
         'login',
       );
       agents.set(u.id, login.token);
-      await ok(tk.request('POST', '/api/v1/presence', { presence: 'online' }, login.token), 200, 'online');
+      await ok(
+        tk.request('POST', '/api/v1/presence', { presence: 'online' }, login.token),
+        200,
+        'online',
+      );
     }
 
     const start = tk.clock.now();
     const end = start + o.minutes * 60_000;
-    const events = new IndexedHeap<Event>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+    const events = new IndexedHeap<Event>(
+      (a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq),
+    );
     let seq = 0;
     const schedule = (at: number, run: () => Promise<void>) => events.push({ at, seq: seq++, run });
     const chats: Chat[] = [];
@@ -128,18 +142,25 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
     let busyMs = 0;
 
     // The ACD assigns inside the kernel; the bus tells us when, on the virtual clock.
-    const bus = (tk.kernel as { events: { subscribe(t: string, f: (p: any) => void): { dispose(): void } } }).events;
+    const bus = (
+      tk.kernel as { events: { subscribe(t: string, f: (p: any) => void): { dispose(): void } } }
+    ).events;
     const sub = bus.subscribe('chat.conversation', (p) => {
       const c = p.conversation;
       const chat = byId.get(c.id);
-      if (!chat || chat.answeredAt !== undefined || c.state !== 'active' || !c.assignedAgentId) return;
+      if (!chat || chat.answeredAt !== undefined || c.state !== 'active' || !c.assignedAgentId)
+        return;
       const now = tk.clock.now();
       chat.answeredAt = now;
       const agentToken = agents.get(c.assignedAgentId)!;
       const finish = Math.min(now + chat.handleMs, end);
       busyMs += finish - now;
       schedule(now + chat.handleMs, async () => {
-        await ok(tk.request('POST', `/api/v1/conversations/${c.id}/end`, {}, agentToken), 200, 'end');
+        await ok(
+          tk.request('POST', `/api/v1/conversations/${c.id}/end`, {}, agentToken),
+          200,
+          'end',
+        );
       });
     });
 
@@ -159,7 +180,11 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
           'visitor',
         );
         chat.token = session.token;
-        const res = await ok(tk.request('POST', '/api/v1/conversations', {}, session.token), 201, 'request');
+        const res = await ok(
+          tk.request('POST', '/api/v1/conversations', {}, session.token),
+          201,
+          'request',
+        );
         if (!res.conversation) return;
         chat.id = res.conversation.id;
         byId.set(chat.id!, chat);
@@ -170,14 +195,24 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
           const agentToken = agents.get(convo.assignedAgentId)!;
           busyMs += Math.min(chat.answeredAt + chat.handleMs, end) - chat.answeredAt;
           schedule(chat.answeredAt + chat.handleMs, async () => {
-            await ok(tk.request('POST', `/api/v1/conversations/${chat.id}/end`, {}, agentToken), 200, 'end');
+            await ok(
+              tk.request('POST', `/api/v1/conversations/${chat.id}/end`, {}, agentToken),
+              200,
+              'end',
+            );
           });
         }
         if (Number.isFinite(chat.patienceMs)) {
           schedule(chat.arrivedAt + chat.patienceMs, async () => {
             if (chat.answeredAt !== undefined) return;
-            const gone = await tk.request('POST', `/api/v1/conversations/${chat.id}/end`, { reason: 'abandoned' }, chat.token!);
-            if (gone.status === 200 && gone.body.state === 'ended' && chat.answeredAt === undefined) chat.abandoned = true;
+            const gone = await tk.request(
+              'POST',
+              `/api/v1/conversations/${chat.id}/end`,
+              { reason: 'abandoned' },
+              chat.token!,
+            );
+            if (gone.status === 200 && gone.body.state === 'ended' && chat.answeredAt === undefined)
+              chat.abandoned = true;
           });
         }
       });
@@ -201,7 +236,10 @@ export async function simulate(o: SimOptions): Promise<SimReport> {
     const abandoned = chats.filter((c) => c.abandoned);
     const finished = answered.length + abandoned.length;
     const withinSl = answered.filter((c) => c.answeredAt! - c.arrivedAt <= o.slThresholdS * 1000);
-    const asa = answered.reduce((s, c) => s + (c.answeredAt! - c.arrivedAt), 0) / Math.max(1, answered.length) / 1000;
+    const asa =
+      answered.reduce((s, c) => s + (c.answeredAt! - c.arrivedAt), 0) /
+      Math.max(1, answered.length) /
+      1000;
     return {
       options: o,
       offeredLoadErlangs: offered,
@@ -236,11 +274,23 @@ function parseArgs(argv: string[]): { options: SimOptions; json: boolean } {
   const num = (k: string, d?: number) => {
     if (values[k] === undefined) return d;
     const n = Number(values[k]);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} needs a non-negative number, not "${values[k]}".`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`--${k} needs a non-negative number, not "${values[k]}".`);
     return n;
   };
-  const known = ['agents', 'capacity', 'arrivals-per-min', 'handle-time-s', 'minutes', 'seed', 'patience-s', 'sl-threshold-s'];
-  for (const k of Object.keys(values)) if (!known.includes(k)) throw new Error(`Unknown option --${k} (known: ${known.join(', ')}, json).`);
+  const known = [
+    'agents',
+    'capacity',
+    'arrivals-per-min',
+    'handle-time-s',
+    'minutes',
+    'seed',
+    'patience-s',
+    'sl-threshold-s',
+  ];
+  for (const k of Object.keys(values))
+    if (!known.includes(k))
+      throw new Error(`Unknown option --${k} (known: ${known.join(', ')}, json).`);
   const patienceS = num('patience-s');
   return {
     json,
@@ -257,7 +307,8 @@ function parseArgs(argv: string[]): { options: SimOptions; json: boolean } {
   };
 }
 
-const pct = (x: number | null) => (x === null ? 'n/a (A ≥ N: the queue grows)' : `${(x * 100).toFixed(1)} %`);
+const pct = (x: number | null) =>
+  x === null ? 'n/a (A ≥ N: the queue grows)' : `${(x * 100).toFixed(1)} %`;
 const sec = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} s`);
 
 export function formatReport(r: SimReport): string {
