@@ -84,15 +84,13 @@ async function fixture(tk: TestKernel, o: Options, round: number) {
   const tenantId = `ten_bench${round}`;
   const siteId = `sit_bench${round}`;
   await tk.knex('core_tenants').insert({ id: tenantId, name: 'Bench', created_at: now });
-  await tk
-    .knex('core_sites')
-    .insert({
-      id: siteId,
-      tenant_id: tenantId,
-      name: 'Bench',
-      embed_key: `bench-${round}-${Date.now()}`,
-      created_at: now,
-    });
+  await tk.knex('core_sites').insert({
+    id: siteId,
+    tenant_id: tenantId,
+    name: 'Bench',
+    embed_key: `bench-${round}-${Date.now()}`,
+    created_at: now,
+  });
   await insertAll(
     tk,
     'core_users',
