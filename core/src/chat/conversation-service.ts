@@ -57,6 +57,9 @@ export interface ConversationServiceDeps {
   ) => Promise<import('@switchboard/sdk').VisitorSnapshot | null>;
 }
 
+/** Conversations kept in the hot-path cache. */
+const RECENT_LIMIT = 10_000;
+
 const OPEN_STATES: readonly ConversationState[] = ['browsing', 'waiting', 'active', 'idle'];
 
 /**
@@ -67,7 +70,41 @@ const OPEN_STATES: readonly ConversationState[] = ['browsing', 'waiting', 'activ
  * follow the commit.
  */
 export class ConversationService {
+  /**
+   * Recently used conversations, for the message hot path only: a send checks who may write
+   * against this copy and leaves the authoritative check to the guarded write, so a stale entry
+   * can never let a wrong message in, only cost a refusal from the transaction instead.
+   */
+  private readonly recent = new Map<string, ConversationRecord>();
+
   constructor(private readonly deps: ConversationServiceDeps) {}
+
+  /** `visibleTo`, served from the recent-conversations cache when possible (sending messages). */
+  async visibleForSend(principal: Principal, id: string): Promise<ConversationRecord> {
+    const cached = this.recent.get(id);
+    if (cached && canSee(principal, cached)) return cached;
+    return this.visibleTo(principal, id);
+  }
+
+  /** Keeps a conversation's latest state in the cache (bounded, oldest dropped first). */
+  remember(record: ConversationRecord): void {
+    this.recent.delete(record.id);
+    this.recent.set(record.id, record);
+    if (this.recent.size > RECENT_LIMIT) {
+      this.recent.delete(this.recent.keys().next().value as string);
+    }
+  }
+
+  /** A conversation changed, maybe in another process: refresh a cached copy. */
+  noteChange(payload: ConversationPublished): void {
+    const cached = this.recent.get(payload.conversation.id);
+    if (!cached || cached.updatedAt > payload.conversation.updatedAt) return;
+    this.recent.set(cached.id, {
+      ...cached,
+      ...payload.conversation,
+      lastVisitorSeq: payload.lastVisitorSeq,
+    });
+  }
 
   /** The conversation, or null when it does not exist in this tenant. */
   async get(tenantId: string, id: string): Promise<ConversationRecord | null> {
@@ -89,6 +126,7 @@ export class ConversationService {
     if (!record || !canSee(principal, record)) {
       throw new NotFoundError(`No conversation "${id}".`, 'CONVERSATION_NOT_FOUND');
     }
+    this.remember(record);
     return record;
   }
 
@@ -928,6 +966,7 @@ export class ConversationService {
    */
   async published(appended: Appended): Promise<void> {
     const message = appended.message;
+    this.remember(appended.conversation);
     if (message.visibility === 'public') await this.publishConversation(appended.conversation);
     const payload: MessagePublished = {
       tenantId: message.tenantId,
@@ -939,6 +978,7 @@ export class ConversationService {
   }
 
   async publishConversation(record: ConversationRecord): Promise<void> {
+    this.remember(record);
     const payload: ConversationPublished = {
       conversation: toSnapshot(record),
       lastVisitorSeq: record.lastVisitorSeq,

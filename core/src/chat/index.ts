@@ -6,7 +6,7 @@ import type { AccountsPort } from './accounts-port.js';
 import { attachmentRoutes } from './attachment-routes.js';
 import type { AttachmentStore } from './attachment-store.js';
 import { ChatReplay } from './chat-replay.js';
-import { ChatTopics, type PresencePublished } from './chat-events.js';
+import { ChatTopics, type ConversationPublished, type PresencePublished } from './chat-events.js';
 import { conversationOperations } from './conversation-operations.js';
 import { ConversationService } from './conversation-service.js';
 import { MessageLog } from './message-log.js';
@@ -105,6 +105,10 @@ export function createChat(
         if (p.presence === 'online') void dispatcher.kick(p.tenantId);
         else void dispatcher.agentGone(p.tenantId, p.userId);
       });
+      // Keep the hot-path cache current with changes made by any process.
+      const changes = events.subscribe(ChatTopics.conversation, (payload) => {
+        conversations.noteChange(payload as ConversationPublished);
+      });
       // Offers whose lapse timer died with an earlier process.
       dispatcher
         .sweepLapsedOffers()
@@ -112,6 +116,7 @@ export function createChat(
       return () => {
         sweep.dispose();
         presence.dispose();
+        changes.dispose();
         dispatcher.stop();
       };
     },

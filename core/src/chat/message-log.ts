@@ -165,7 +165,8 @@ export class MessageLog {
     for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
       await trx('core_messages').insert(inserts.slice(i, i + INSERT_CHUNK));
     }
-    for (const [id, { to }] of touched) {
+    if (touched.size === 1) {
+      const [[id, { to }]] = [...touched];
       await trx('core_conversations').where({ id }).update({
         last_seq: to.lastSeq,
         last_visitor_seq: to.lastVisitorSeq,
@@ -173,8 +174,43 @@ export class MessageLog {
         state: to.state,
         updated_at: now,
       });
+    } else if (touched.size > 1) {
+      await this.updateCounters(
+        trx,
+        [...touched.values()].map((t) => t.to),
+        now,
+      );
     }
     return outcomes;
+  }
+
+  /**
+   * Writes the new counters of many conversations in one statement (`CASE id WHEN … THEN …`),
+   * so a batch costs the same few statements however many conversations it touches.
+   */
+  private async updateCounters(
+    trx: Knex.Transaction,
+    records: readonly ConversationRecord[],
+    now: number,
+  ): Promise<void> {
+    // Casts give PostgreSQL the type of each bound value; sqlite accepts them as they are.
+    const column = (type: 'INTEGER' | 'TEXT', pick: (r: ConversationRecord) => Knex.Value) => {
+      const cases = records.map(() => `WHEN ? THEN CAST(? AS ${type})`).join(' ');
+      const bindings: Knex.Value[] = records.flatMap((r) => [r.id, pick(r)]);
+      return trx.raw(`CASE id ${cases} END`, bindings);
+    };
+    await trx('core_conversations')
+      .whereIn(
+        'id',
+        records.map((r) => r.id),
+      )
+      .update({
+        last_seq: column('INTEGER', (r) => r.lastSeq),
+        last_visitor_seq: column('INTEGER', (r) => r.lastVisitorSeq),
+        last_author: column('TEXT', (r) => r.lastAuthor),
+        state: column('TEXT', (r) => r.state),
+        updated_at: now,
+      });
   }
 
   /** Appends one message in its own transaction (or `trx`). */

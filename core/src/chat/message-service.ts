@@ -58,7 +58,10 @@ export class MessageService {
 
   /** Sends a message as `principal`. A repeated client message id returns the stored message. */
   async send(principal: Principal, input: SendInput): Promise<Appended> {
-    const conversation = await this.deps.conversations.visibleTo(principal, input.conversationId);
+    const conversation = await this.deps.conversations.visibleForSend(
+      principal,
+      input.conversationId,
+    );
     const visibility = input.visibility ?? 'public';
     const author = await this.authorOf(principal, conversation, visibility);
     if (input.body.length > this.deps.maxMessageLength) {
