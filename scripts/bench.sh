@@ -12,7 +12,7 @@
 #   on sqlite, and on PostgreSQL too when DATABASE_URL is set; writes bench/results/acd-*.json.
 # Prints tables and PASS/FAIL per goal. Exits 1 when a goal is missed (2 on a usage error).
 #
-# Options: --quick (both suites), --only=hooks|chat|dispatch|cold-start|idle|messages|saturation|latency.
+# Options: --quick (hooks and chat), --only=hooks|chat|acd|dispatch|cold-start|idle|messages|saturation|latency.
 # Other options go to the chat suite: --connections=N --pairs=N --window=N --rate=N --loaders=N
 # --idle-loaders=N --synchronous=normal|full --cpu-prof.
 set -euo pipefail

@@ -550,6 +550,7 @@ export class ConversationService {
           conversation,
           duplicate: false,
           stateChange: null,
+          changed: true,
         };
       });
       const rows = appended.map(({ message: m }) => ({
@@ -967,7 +968,11 @@ export class ConversationService {
   async published(appended: Appended): Promise<void> {
     const message = appended.message;
     this.remember(appended.conversation);
-    if (message.visibility === 'public') await this.publishConversation(appended.conversation);
+    // A plain message only moves counters, which every client learns from the message itself;
+    // the conversation goes out when its state or colour changed, or with an event message.
+    if (message.visibility === 'public' && (message.kind === 'event' || appended.changed)) {
+      await this.publishConversation(appended.conversation);
+    }
     const payload: MessagePublished = {
       tenantId: message.tenantId,
       visitorId: appended.conversation.visitorId,

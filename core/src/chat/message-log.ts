@@ -42,6 +42,8 @@ export interface Appended {
   readonly duplicate: boolean;
   /** Set when the append moved the conversation out of `idle`. */
   readonly stateChange: { from: 'idle'; to: 'active' } | null;
+  /** True when what the console lists changed (state, colour), not only the counters. */
+  readonly changed: boolean;
 }
 
 const INSERT_CHUNK = 50;
@@ -92,6 +94,7 @@ export class MessageLog {
           conversation: current,
           duplicate: true,
           stateChange: null,
+          changed: false,
         });
         continue;
       }
@@ -158,6 +161,7 @@ export class MessageLog {
         conversation: withColour,
         duplicate: false,
         stateChange: wakes ? { from: 'idle', to: 'active' } : null,
+        changed: wakes || withColour.colour !== current.colour,
       };
       if (key) seen.set(key, appended);
       outcomes.push(appended);
@@ -228,15 +232,14 @@ export class MessageLog {
     const found = new Map<string, StoredMessage>();
     const withIds = messages.filter((m) => m.clientMessageId);
     if (withIds.length === 0) return found;
-    const rows = (await trx('core_messages')
-      .whereIn(
-        'conversation_id',
-        withIds.map((m) => m.conversationId),
-      )
-      .whereIn(
-        'client_message_id',
-        withIds.map((m) => m.clientMessageId!),
-      )) as Record<string, unknown>[];
+    // The whole unique key, so the lookup is an index probe per message, not a scan of each
+    // conversation's history.
+    const keyed = withIds.filter((m) => m.author.id !== null);
+    if (keyed.length === 0) return found;
+    const rows = (await trx('core_messages').whereIn(
+      ['conversation_id', 'author_id', 'client_message_id'],
+      keyed.map((m) => [m.conversationId, m.author.id!, m.clientMessageId!]),
+    )) as Record<string, unknown>[];
     for (const row of rows) {
       const message = toMessage(row);
       found.set(

@@ -426,6 +426,8 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       B.agent.token,
     );
     // Then A's side speaks: once every A socket has that, B's events would have arrived too.
+    // A plain message sends a conversation update only when the colour changes: the agent's
+    // message and then the visitor's make sure the last one turns the chat yellow.
     const marker = `A control ${uniqueSuffix()}`;
     await tk.request(
       'POST',
@@ -433,9 +435,18 @@ describe('Tenant isolation: every operation answers another tenant’s ids like 
       { body: marker },
       A.agent.token,
     );
+    await tk.request(
+      'POST',
+      `/api/v1/conversations/${A.conversationId}/messages`,
+      { body: `${marker} (visitor)` },
+      A.visitor.token,
+    );
     for (const socket of watchers) {
       await socket.waitFor(
-        (f) => f.type === 'conversation.updated' && f.conversation?.id === A.conversationId,
+        (f) =>
+          f.type === 'conversation.updated' &&
+          f.conversation?.id === A.conversationId &&
+          (f.conversation.colour === 'yellow' || f.conversation.colour === undefined),
         5000,
         'the update of the control message',
       );
