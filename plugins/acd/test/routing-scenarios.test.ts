@@ -284,7 +284,10 @@ describe('ACD routing scenarios', () => {
     const [a] = d.agents;
     for (let i = 0; i < 2; i++) {
       const c = await chat(tk, d.embedKey);
-      expect((await conversation(tk, c.conversationId)).offeredTo).to.equal(a!.id);
+      await waitFor(
+        async () => (await conversation(tk, c.conversationId)).offeredTo === a!.id,
+        'the offer',
+      );
       await tk.clock.advance(2000);
       await waitFor(
         async () => (await conversation(tk, c.conversationId)).offeredTo === null,
