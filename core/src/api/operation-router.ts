@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Principal } from '@switchboard/sdk';
-import { RawResponse } from './operation.js';
+import { Deferred, RawResponse } from './operation.js';
 import type { OperationRegistry } from './operation-registry.js';
 
 /**
@@ -21,7 +21,7 @@ export function operationRouter(registry: OperationRegistry): Router {
         typeof source === 'object' && source !== null && !Array.isArray(source)
           ? { ...(source as Record<string, unknown>), ...ctx.params }
           : source;
-      const result = await registry.invoke(
+      let result = await registry.invoke(
         (ctx.state.principal as Principal | null | undefined) ?? null,
         operation.name,
         input,
@@ -34,6 +34,7 @@ export function operationRouter(registry: OperationRegistry): Router {
         },
         { coerce: fromQuery },
       );
+      if (result instanceof Deferred) result = await result.promise;
       ctx.status = binding.status ?? 200;
       if (result instanceof RawResponse) {
         ctx.type = result.contentType;

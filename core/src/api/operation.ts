@@ -72,3 +72,12 @@ export class RawResponse {
     readonly filename?: string,
   ) {}
 }
+
+/**
+ * An answer that comes later: the operation has taken its place in order (a message queued for
+ * the group commit) and `promise` settles with the result. Over HTTP the edge waits for it; a
+ * socket serves its next frame meanwhile and sends the acks in frame order.
+ */
+export class Deferred {
+  constructor(readonly promise: Promise<unknown>) {}
+}

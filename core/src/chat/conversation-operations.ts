@@ -6,7 +6,7 @@ import {
   type Principal,
   type VisitorPrincipal,
 } from '@switchboard/sdk';
-import { defineOperation, type Operation } from '../api/operation.js';
+import { Deferred, defineOperation, type Operation } from '../api/operation.js';
 import type { ConversationService } from './conversation-service.js';
 import { toVisitorConversation } from './egress.js';
 import type { MessageService } from './message-service.js';
@@ -178,8 +178,13 @@ export function conversationOperations(
           visibility?: 'public' | 'internal';
           clientMessageId?: string;
         };
-        const appended = await messages.send(principal, input);
-        return { duplicate: appended.duplicate, message: messageView(principal, appended.message) };
+        const { done } = await messages.stage(principal, input);
+        return new Deferred(
+          done.then((appended) => ({
+            duplicate: appended.duplicate,
+            message: messageView(principal, appended.message),
+          })),
+        );
       },
     }),
     defineOperation({

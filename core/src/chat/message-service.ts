@@ -58,6 +58,15 @@ export class MessageService {
 
   /** Sends a message as `principal`. A repeated client message id returns the stored message. */
   async send(principal: Principal, input: SendInput): Promise<Appended> {
+    return (await this.stage(principal, input)).done;
+  }
+
+  /**
+   * Checks and queues a message, answering as soon as it holds its place in the writer's queue;
+   * `done` settles once it is committed and announced. A socket serves its next frame after
+   * `stage`, so its messages keep their order while their commits share a batch.
+   */
+  async stage(principal: Principal, input: SendInput): Promise<{ done: Promise<Appended> }> {
     const conversation = await this.deps.conversations.visibleForSend(
       principal,
       input.conversationId,
@@ -105,7 +114,7 @@ export class MessageService {
     }
     // A plugin may turn a message internal, never internal into public for a visitor's eyes.
     const finalVisibility: Visibility = visibility === 'internal' ? 'internal' : draft.visibility;
-    const appended = await this.deps.writer.write({
+    const written = this.deps.writer.write({
       tenantId: conversation.tenantId,
       conversationId: conversation.id,
       author: author.author,
@@ -120,6 +129,11 @@ export class MessageService {
         ...(author.mustHold ? { agentId: author.author.id! } : {}),
       },
     });
+    return { done: written.then((appended) => this.announce(appended)) };
+  }
+
+  /** After the commit: events out, then the notification hooks. */
+  private async announce(appended: Appended): Promise<Appended> {
     if (!appended.duplicate) {
       await this.deps.conversations.published(appended);
       const stored = this.deps.hooks.session.messageStored;

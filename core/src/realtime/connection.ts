@@ -37,6 +37,9 @@ export class Connection {
   inbox: { data: unknown; binary: boolean }[] | null = null;
   /** True while a frame of the inbox is being served. */
   busy = false;
+  /** Frames answered later (messages waiting for their commit), and the chain of their acks. */
+  inFlight = 0;
+  answers: Promise<void> | null = null;
   /** Events held back while resuming, and their size in bytes. */
   held: HeldEvent[] | null = null;
   heldBytes = 0;

@@ -11,7 +11,7 @@ import {
   type Logger,
   type SubscribeData,
 } from '@switchboard/sdk';
-import { RawResponse } from '../api/operation.js';
+import { Deferred, RawResponse } from '../api/operation.js';
 import type { OperationRegistry } from '../api/operation-registry.js';
 import type { AccessPolicy } from '../auth/policy.js';
 import type { SchemaValidator } from '../validation.js';
@@ -92,14 +92,55 @@ export async function serveFrame(
         connectionId: conn.id,
         transport: 'ws',
       });
+      if (result instanceof Deferred) {
+        // In order already (queued for the group commit): serve the next frame now and answer
+        // this one when it settles, after every earlier answer of this socket.
+        const settled = result.promise.then(
+          (value) => () => host.write(conn, encode({ type: 'ack', id, result: value ?? null })),
+          (error: unknown) => () => answerError(host, conn, id, error, type),
+        );
+        conn.inFlight++;
+        conn.answers = (conn.answers ?? Promise.resolve()).then(async () => {
+          const answer = await settled;
+          conn.inFlight--;
+          if (conn.state !== 'closed') safely(host, answer);
+        });
+        // Bound the frames of one socket waiting for their commits.
+        if (conn.inFlight >= MAX_IN_FLIGHT) await conn.answers;
+        return;
+      }
       if (result instanceof RawResponse) {
         const { contentType, body, filename } = result;
         result = { contentType, body, filename: filename ?? null };
       }
     }
-    host.write(conn, encode({ type: 'ack', id, result: result === undefined ? null : result }));
+    const ack = encode({ type: 'ack', id, result: result === undefined ? null : result });
+    answerInOrder(host, conn, () => host.write(conn, ack));
   } catch (error) {
-    answerError(host, conn, id, error, type);
+    answerInOrder(host, conn, () => answerError(host, conn, id, error, type));
+  }
+}
+
+/** Frames of one socket that may wait for their commits at once. */
+const MAX_IN_FLIGHT = 64;
+
+/** Answers after the socket's pending (deferred) answers, so acks keep frame order. */
+function answerInOrder(host: FrameHost, conn: Connection, answer: () => void): void {
+  if (!conn.answers || conn.inFlight === 0) {
+    answer();
+    return;
+  }
+  conn.answers = conn.answers.then(() => {
+    if (conn.state !== 'closed') safely(host, answer);
+  });
+}
+
+/** A failing write must not break the chain of later answers. */
+function safely(host: FrameHost, answer: () => void): void {
+  try {
+    answer();
+  } catch (error) {
+    host.logger.error({ err: error }, 'answering a frame failed');
   }
 }
 
