@@ -17,6 +17,13 @@ import { conversationView, decodeCursor, encodeCursor, messageView } from './vie
 const id = { type: 'string', minLength: 1, maxLength: 40 } as const;
 const conversationId = { conversationId: id } as const;
 const CHAT = ['user', 'system', 'visitor'] as const;
+/** Input of an operation that only names its conversation. */
+const conversationOnly = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['conversationId'],
+  properties: conversationId,
+} as const;
 const target = {
   type: 'object',
   additionalProperties: false,
@@ -111,12 +118,7 @@ export function conversationOperations(
       permission: null,
       principals: CHAT,
       http: { method: 'GET', path: '/api/v1/conversations/:conversationId' },
-      input: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['conversationId'],
-        properties: conversationId,
-      },
+      input: conversationOnly,
       async handler(call) {
         const { conversationId: cid } = call.input as { conversationId: string };
         readCheck(call.principal!);
@@ -317,12 +319,7 @@ export function conversationOperations(
       permission: Permissions.ConversationPick,
       principals: ['user'],
       http: { method: 'POST', path: '/api/v1/conversations/:conversationId/pick' },
-      input: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['conversationId'],
-        properties: conversationId,
-      },
+      input: conversationOnly,
       async handler(call) {
         const principal = call.principal as Extract<Principal, { kind: 'user' }>;
         const { conversationId: cid } = call.input as { conversationId: string };
@@ -336,12 +333,7 @@ export function conversationOperations(
       permission: Permissions.ConversationPick,
       principals: ['user'],
       http: { method: 'POST', path: '/api/v1/conversations/:conversationId/accept' },
-      input: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['conversationId'],
-        properties: conversationId,
-      },
+      input: conversationOnly,
       async handler(call) {
         const principal = call.principal as Extract<Principal, { kind: 'user' }>;
         const { conversationId: cid } = call.input as { conversationId: string };
@@ -358,12 +350,7 @@ export function conversationOperations(
       permission: Permissions.ConversationPick,
       principals: ['user'],
       http: { method: 'POST', path: '/api/v1/conversations/:conversationId/decline', status: 204 },
-      input: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['conversationId'],
-        properties: conversationId,
-      },
+      input: conversationOnly,
       async handler(call) {
         const principal = call.principal as Extract<Principal, { kind: 'user' }>;
         const { conversationId: cid } = call.input as { conversationId: string };

@@ -1,5 +1,6 @@
 import type {
   AuthorKind,
+  RoutingRequest,
   ConversationColour,
   ConversationSnapshot,
   ConversationState,
@@ -87,5 +88,22 @@ export function toSnapshot(record: ConversationRecord): ConversationSnapshot {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     endedAt: record.endedAt,
+  };
+}
+
+/**
+ * The routing hooks' view of a queued chat: its place in the queue is `waitingSince` (kept
+ * when an offer is withdrawn), and `excludedAgentIds` names agents not to offer it to again.
+ */
+export function routingRequestOf(
+  record: ConversationRecord,
+  excludedAgentIds: readonly string[] = [],
+): RoutingRequest {
+  return {
+    conversation: toSnapshot(record),
+    target: record.target,
+    priority: record.priority,
+    enqueuedAt: record.waitingSince ?? record.createdAt,
+    excludedAgentIds,
   };
 }

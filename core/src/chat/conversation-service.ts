@@ -11,6 +11,7 @@ import {
   type Logger,
   type Principal,
   type RoutingTarget,
+  type UserSnapshot,
   type VisitorPrincipal,
 } from '@switchboard/sdk';
 import type { HookCatalogue } from '../hooks/hook-catalogue.js';
@@ -18,6 +19,7 @@ import type { AccountsPort } from './accounts-port.js';
 import { ChatTopics, type ConversationPublished, type MessagePublished } from './chat-events.js';
 import {
   colourOf,
+  routingRequestOf,
   toConversation,
   toSnapshot,
   type ConversationRecord,
@@ -224,13 +226,7 @@ export class ConversationService {
       from: 'browsing',
       to: 'waiting',
     });
-    const request = {
-      conversation: snapshot,
-      target,
-      priority,
-      enqueuedAt: now,
-      excludedAgentIds: [],
-    };
+    const request = routingRequestOf(created.conversation);
     await this.deps.hooks.routing.enqueue.call(request);
     if (!(await this.anyAgentOnline(tenantId))) {
       // Nobody to answer: ask the overflow hook; by default the visitor leaves a message. The
@@ -340,21 +336,11 @@ export class ConversationService {
     reason: string,
     options: { acceptingOffer?: boolean } = {},
   ): Promise<ConversationRecord> {
-    const agent = await this.deps.accounts.users.get(tenantId, agentId);
-    if (!agent || agent.disabled)
-      throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+    const agent = await this.requireAgent(tenantId, agentId);
     const now = this.deps.clock.now();
     const appended = await this.deps.knex.transaction(async (trx) => {
-      await this.lockAgent(trx, tenantId, agentId);
       // An offer to this agent already counts toward their load; accepting it adds nothing.
-      const load = await countOpen(trx, agentId, options.acceptingOffer ? id : undefined);
-      if (load >= agent.capacity) {
-        throw new ConflictError(
-          `${agent.name} is at capacity (${load}/${agent.capacity} chats).`,
-          'AGENT_AT_CAPACITY',
-          { load, capacity: agent.capacity },
-        );
-      }
+      await this.reserveSlot(trx, tenantId, agent, options.acceptingOffer ? id : undefined);
       let query = trx('core_conversations').where({ id, tenant_id: tenantId, state: 'waiting' });
       query = options.acceptingOffer
         ? query.where({ offered_to: agentId })
@@ -602,19 +588,10 @@ export class ConversationService {
     agentId: string,
     expiresAt: number,
   ): Promise<ConversationRecord> {
-    const agent = await this.deps.accounts.users.get(tenantId, agentId);
-    if (!agent || agent.disabled)
-      throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+    const agent = await this.requireAgent(tenantId, agentId);
     const now = this.deps.clock.now();
     await this.deps.knex.transaction(async (trx) => {
-      await this.lockAgent(trx, tenantId, agentId);
-      const load = await countOpen(trx, agentId);
-      if (load >= agent.capacity) {
-        throw new ConflictError(`${agent.name} is at capacity.`, 'AGENT_AT_CAPACITY', {
-          load,
-          capacity: agent.capacity,
-        });
-      }
+      await this.reserveSlot(trx, tenantId, agent);
       const changed = await trx('core_conversations')
         .where({ id, tenant_id: tenantId, state: 'waiting' })
         .whereNull('offered_to')
@@ -652,17 +629,7 @@ export class ConversationService {
     if (changed === 0) return null;
     const record = (await this.get(tenantId, id))!;
     await this.publishConversation(record);
-    const snapshot = toSnapshot(record);
-    await this.deps.hooks.routing.requeued.call(
-      {
-        conversation: snapshot,
-        target: snapshot.target,
-        priority: snapshot.priority,
-        enqueuedAt: snapshot.waitingSince ?? snapshot.createdAt,
-        excludedAgentIds: [agentId],
-      },
-      reason,
-    );
+    await this.deps.hooks.routing.requeued.call(routingRequestOf(record, [agentId]), reason);
     return record;
   }
 
@@ -729,18 +696,9 @@ export class ConversationService {
     if (toAgentId) {
       if (toAgentId === fromAgentId)
         throw new ConflictError('The conversation is already theirs.', 'TRANSFER_SAME_AGENT');
-      const agent = await this.deps.accounts.users.get(tenantId, toAgentId);
-      if (!agent || agent.disabled)
-        throw new NotFoundError(`No agent "${toAgentId}".`, 'USER_NOT_FOUND');
+      const agent = await this.requireAgent(tenantId, toAgentId);
       appended = await this.deps.knex.transaction(async (trx) => {
-        await this.lockAgent(trx, tenantId, toAgentId);
-        const load = await countOpen(trx, toAgentId);
-        if (load >= agent.capacity) {
-          throw new ConflictError(`${agent.name} is at capacity.`, 'AGENT_AT_CAPACITY', {
-            load,
-            capacity: agent.capacity,
-          });
-        }
+        await this.reserveSlot(trx, tenantId, agent);
         const changed = await trx('core_conversations')
           .where({ id, tenant_id: tenantId, assigned_agent_id: fromAgentId })
           .whereIn('state', ['active', 'idle'])
@@ -818,13 +776,7 @@ export class ConversationService {
         to: 'waiting',
       });
       await this.deps.hooks.routing.requeued.call(
-        {
-          conversation: snapshot,
-          target: snapshot.target,
-          priority: snapshot.priority,
-          enqueuedAt: now,
-          excludedAgentIds: fromAgentId ? [fromAgentId] : [],
-        },
+        routingRequestOf(appended.conversation, fromAgentId ? [fromAgentId] : []),
         'transfer-to-queue',
       );
     } else {
@@ -1029,6 +981,35 @@ export class ConversationService {
       'This conversation is assigned to someone else; ask a supervisor to transfer it.',
       'CONVERSATION_NOT_ASSIGNED',
     );
+  }
+
+  /** An enabled agent of the tenant, or 404 `USER_NOT_FOUND`. */
+  private async requireAgent(tenantId: string, agentId: string): Promise<UserSnapshot> {
+    const agent = await this.deps.accounts.users.get(tenantId, agentId);
+    if (!agent || agent.disabled)
+      throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
+    return agent;
+  }
+
+  /**
+   * Inside `trx`: locks the agent's row and checks one more chat fits their capacity (open chats
+   * plus standing offers, `exceptId` not counted), else 409 `AGENT_AT_CAPACITY`.
+   */
+  private async reserveSlot(
+    trx: Knex.Transaction,
+    tenantId: string,
+    agent: UserSnapshot,
+    exceptId?: string,
+  ): Promise<void> {
+    await this.lockAgent(trx, tenantId, agent.id);
+    const load = await countOpen(trx, agent.id, exceptId);
+    if (load >= agent.capacity) {
+      throw new ConflictError(
+        `${agent.name} is at capacity (${load}/${agent.capacity} chats).`,
+        'AGENT_AT_CAPACITY',
+        { load, capacity: agent.capacity },
+      );
+    }
   }
 
   /** Serialises capacity checks per agent across processes (PostgreSQL row lock). */

@@ -5,11 +5,10 @@ import {
   type Disposable,
   type Logger,
   type RoutingCandidate,
-  type RoutingRequest,
   type RoutingTarget,
 } from '@switchboard/sdk';
 import type { HookCatalogue } from '../hooks/hook-catalogue.js';
-import { toSnapshot, type ConversationRecord } from './conversation-record.js';
+import { routingRequestOf, type ConversationRecord } from './conversation-record.js';
 import type { ConversationService } from './conversation-service.js';
 import { num, numOrNull, readJson } from './json-column.js';
 
@@ -83,7 +82,7 @@ export class RoutingDispatcher {
       if (conversation.offeredTo) continue;
       const candidates = await this.candidates(conversation);
       if (candidates.length === 0) continue;
-      const request = this.requestOf(conversation);
+      const request = routingRequestOf(conversation);
       const filtered =
         (await this.deps.hooks.routing.candidates.call(candidates, request)) ?? candidates;
       const allowed = new Set(candidates.map((c) => c.agentId));
@@ -157,16 +156,6 @@ export class RoutingDispatcher {
   stop(): void {
     for (const timer of this.timers) timer.dispose();
     this.timers.clear();
-  }
-
-  requestOf(conversation: ConversationRecord): RoutingRequest {
-    return {
-      conversation: toSnapshot(conversation),
-      target: conversation.target,
-      priority: conversation.priority,
-      enqueuedAt: conversation.waitingSince ?? conversation.createdAt,
-      excludedAgentIds: [],
-    };
   }
 
   /** Online, enabled agents of the tenant who match the target and have room. */
