@@ -23,3 +23,5 @@ printf '%s' "$want" > "$stamp"
 
 echo "switchboard: building…"
 npx tsc -b
+# The console and the widget (Vite bundles served by the server at /console/ and /widget/).
+npm run build:ui --workspaces --if-present --silent >/dev/null

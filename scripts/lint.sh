@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 npx eslint .
 npx tsc -b
 npx tsc -p tsconfig.test.json
+npx tsc -p apps/console
+npx tsc -p apps/widget
 npx prettier --check . --log-level warn

@@ -62,6 +62,12 @@ export interface KernelConfig {
     /** An active conversation with no message for this long turns idle, ms (default 10 min). */
     idleAfterMs: number;
   };
+  ui: {
+    /** Built console (`apps/console/dist`); default found through `@switchboard/console`. */
+    consoleDir?: string;
+    /** Built widget (`apps/widget/dist`); default found through `@switchboard/widget`. */
+    widgetDir?: string;
+  };
   /** Folder relative paths in this config are resolved from. */
   baseDir: string;
 }
@@ -166,6 +172,15 @@ export const configSchema = {
         },
         retentionDays: { type: 'integer', minimum: 1, maximum: 36500, default: 396 },
         idleAfterMs: { type: 'integer', minimum: 1000, default: 600000 },
+      },
+    },
+    ui: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        consoleDir: { type: 'string', minLength: 1 },
+        widgetDir: { type: 'string', minLength: 1 },
       },
     },
   },

@@ -11,6 +11,7 @@ import { LocalEventBus } from './events/local-event-bus.js';
 import { FaultTracker } from './hooks/fault-tracker.js';
 import { HookCatalogue } from './hooks/hook-catalogue.js';
 import { adminTokenResolver, type PrincipalResolver } from './http/auth.js';
+import { appRoutes, findAppDir } from './http/app-routes.js';
 import { cors } from './http/cors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createHttpApp } from './http/http-app.js';
@@ -166,6 +167,18 @@ export class Kernel {
         pluginRoutes(this.host, this.validator),
         uiRoutes(this.host),
         ...chat.routers(),
+        appRoutes({
+          consoleDir: findAppDir(
+            config.ui.consoleDir && resolvePath(config.baseDir, config.ui.consoleDir),
+            '@switchboard/console',
+          ),
+          widgetDir: findAppDir(
+            config.ui.widgetDir && resolvePath(config.baseDir, config.ui.widgetDir),
+            '@switchboard/widget',
+          ),
+          embedOrigins: async (key) =>
+            (await chat.accounts.sites.byEmbedKey(key))?.allowedOrigins ?? null,
+        }),
       ],
       before: [cors()],
       trustProxy: config.http.trustProxy,

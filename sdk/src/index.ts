@@ -17,6 +17,7 @@ export * from './protocol.js';
 export * from './services.js';
 export * from './settings.js';
 export * from './tokens.js';
+export * from './ui.js';
 export * from './virtual-clock.js';
 export { ContainerModule, inject, injectable, optional } from 'inversify';
 export type { Container } from 'inversify';

@@ -1,3 +1,4 @@
+import { foreignOrigin } from '../http/foreign-origin.js';
 import Router from '@koa/router';
 import type { Principal } from '@switchboard/sdk';
 import { Deferred, RawResponse } from './operation.js';
@@ -27,7 +28,7 @@ export function operationRouter(registry: OperationRegistry): Router {
         input,
         {
           ip: ctx.ip,
-          origin: ctx.get('origin') || null,
+          origin: foreignOrigin(ctx.headers),
           userAgent: ctx.get('user-agent') || null,
           connectionId: null,
           transport: 'http',

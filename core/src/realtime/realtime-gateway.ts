@@ -1,3 +1,4 @@
+import { foreignOrigin } from '../http/foreign-origin.js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
@@ -315,7 +316,7 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost,
       ws,
       newId('ws', now),
       req.socket.remoteAddress ?? '',
-      typeof req.headers.origin === 'string' ? req.headers.origin : null,
+      foreignOrigin(req.headers),
       now + this.config.helloTimeoutMs,
     );
     this.all.set(ws, conn);
