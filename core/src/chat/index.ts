@@ -8,6 +8,8 @@ import type { AttachmentStore } from './attachment-store.js';
 import { ChatReplay } from './chat-replay.js';
 import { ChatTopics, type ConversationPublished, type PresencePublished } from './chat-events.js';
 import { conversationOperations } from './conversation-operations.js';
+import { deskOperations } from './desk-operations.js';
+import { SurveyStore } from './survey-store.js';
 import { ConversationService } from './conversation-service.js';
 import { MessageLog } from './message-log.js';
 import { MessageService } from './message-service.js';
@@ -68,6 +70,7 @@ export function createChat(
     ...conversationOperations(conversations, messages, dispatcher, {
       maxMessageLength: config.chat.maxMessageLength,
     }),
+    ...deskOperations({ knex, clock, conversations, surveys: new SurveyStore(knex) }),
   ];
   const routers = [
     attachmentRoutes({

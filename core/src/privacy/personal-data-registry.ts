@@ -44,6 +44,7 @@ export const CORE_PERSONAL_DATA: readonly TableSpec[] = Object.freeze([
   core('core_conversations', 'visitor', 'visitor_id', 'created_at', ['target', 'prechat']),
   core('core_messages', 'conversation', 'conversation_id', 'created_at', ['metadata']),
   core('core_attachments', 'conversation', 'conversation_id', 'created_at'),
+  core('core_conversation_surveys', 'conversation', 'conversation_id', 'created_at'),
   {
     ...core('core_auth_tokens', 'visitor', 'visitor_id', 'created_at'),
     secretColumns: ['token_hash'],

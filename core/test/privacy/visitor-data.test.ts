@@ -61,6 +61,13 @@ describe("A visitor's personal data", () => {
       visibility: 'internal',
       uploadedBy: 'agent',
     });
+    await tk.knex('core_conversation_surveys').insert({
+      conversation_id: conversationId,
+      tenant_id: tenant.tenantId,
+      rating: 5,
+      comment: 'Ada was delighted',
+      created_at: tk.clock.now(),
+    });
     await seedPageView(tk, tenant, visitorId, 'https://shop.example/pricing');
     const tokenId = await seedVisitorToken(tk, tenant, visitorId);
     await seedNote(tk, tenant, visitorId, 'prefers email');
@@ -85,6 +92,9 @@ describe("A visitor's personal data", () => {
     core_conversations: await countWhere(tk, 'core_conversations', { visitor_id: s.visitorId }),
     core_messages: await countWhere(tk, 'core_messages', { conversation_id: s.conversationId }),
     core_attachments: await countWhere(tk, 'core_attachments', {
+      conversation_id: s.conversationId,
+    }),
+    core_conversation_surveys: await countWhere(tk, 'core_conversation_surveys', {
       conversation_id: s.conversationId,
     }),
     core_auth_tokens: await countWhere(tk, 'core_auth_tokens', { visitor_id: s.visitorId }),
@@ -113,6 +123,7 @@ describe("A visitor's personal data", () => {
         'core_conversations',
         'core_messages',
         'core_attachments',
+        'core_conversation_surveys',
         'core_auth_tokens',
         'visitor_notes_notes',
         'visitor_notes_tags',
@@ -244,6 +255,7 @@ describe("A visitor's personal data", () => {
           visitor_notes_tags: 1,
           visitor_notes_notes: 2,
           core_auth_tokens: 1,
+          core_conversation_surveys: 1,
           core_attachments: 2,
           core_messages: 3,
           core_conversations: 1,
@@ -261,6 +273,7 @@ describe("A visitor's personal data", () => {
         core_conversations: 1,
         core_messages: 3,
         core_attachments: 2,
+        core_conversation_surveys: 1,
         core_auth_tokens: 1,
         visitor_notes_notes: 2,
         visitor_notes_tags: 1,
