@@ -31,6 +31,9 @@ const ADMIN: readonly string[] = [
   P.PrivacyManage,
 ];
 
+/** The deployment's own tenant: its admins run the deployment (see `permissionsOf`). */
+export const HOME_TENANT = 'default';
+
 /** A plugin permission and the roles that hold it. */
 export interface PermissionGrant {
   readonly id: string;
@@ -44,7 +47,7 @@ export interface PermissionGrant {
  */
 export class AccessPolicy {
   private grants: () => readonly PermissionGrant[] = () => [];
-  private cache = new Map<Role, { key: string; set: ReadonlySet<string> }>();
+  private cache = new Map<string, { key: string; set: ReadonlySet<string> }>();
 
   /** Where plugin permissions come from (the plugin host); called by the kernel. */
   usePluginGrants(source: () => readonly PermissionGrant[]): void {
@@ -52,17 +55,25 @@ export class AccessPolicy {
     this.cache.clear();
   }
 
-  /** Permissions of a role (a shared set, rebuilt only when the plugin grants change). */
-  permissionsOf(role: Role): ReadonlySet<string> {
+  /**
+   * Permissions of a role in a tenant (a shared set, rebuilt only when the plugin grants
+   * change). Enabling a plugin acts on the whole deployment, so `plugins.manage` belongs to the
+   * admins of the deployment's own tenant (`default`, made on first start) and to the operator,
+   * never to the admins of the other tenants a server hosts.
+   */
+  permissionsOf(role: Role, tenantId: string): ReadonlySet<string> {
     const extra = this.grants()
       .filter((g) => g.roles.includes(role))
       .map((g) => g.id);
     const key = extra.join(',');
-    const cached = this.cache.get(role);
+    const home = tenantId === HOME_TENANT;
+    const cacheKey = `${role}:${home}`;
+    const cached = this.cache.get(cacheKey);
     if (cached && cached.key === key) return cached.set;
     const base = role === 'admin' ? ADMIN : role === 'supervisor' ? SUPERVISOR : AGENT;
-    const set: ReadonlySet<string> = new Set([...base, ...extra]);
-    this.cache.set(role, { key, set });
+    const set = new Set([...base, ...extra]);
+    if (!home) set.delete(P.PluginsManage);
+    this.cache.set(cacheKey, { key, set });
     return set;
   }
 

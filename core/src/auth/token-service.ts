@@ -235,7 +235,7 @@ export class TokenService {
         userId: entry.userId!,
         tenantId: entry.tenantId,
         role: entry.role!,
-        permissions: this.deps.policy.permissionsOf(entry.role!),
+        permissions: this.deps.policy.permissionsOf(entry.role!, entry.tenantId),
         sessionId: entry.tokenId,
       };
       return Object.freeze(principal);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createTestKernel, type TestKernel } from '@switchboard/sdk/testing';
+import { login, strongPassword, uniqueEmail } from '../support/accounts.js';
 import { setupDesk, type Desk } from '../support/chat.js';
 
 const cannedResponses = fileURLToPath(
@@ -56,6 +57,29 @@ describe('The access policy at the edges', () => {
     expect(plugins.status).to.equal(200);
     const plugin = await tk.request('GET', '/api/v1/plugins', undefined, agent.token);
     expect(plugin.status).to.equal(403);
+  });
+
+  it('lets only the deployment’s own admins and the operator switch plugins, not other tenants’ admins', async () => {
+    const toggle = (token: string | undefined) =>
+      tk.request('PUT', '/api/v1/plugins/canned-responses/state', { enabled: false }, token);
+    const guest = await toggle(desk.admin.token);
+    expect(guest.status, JSON.stringify(guest.body)).to.equal(403);
+    expect(guest.body.error.details.permission).to.equal('plugins.manage');
+
+    const email = uniqueEmail('home-admin');
+    const password = strongPassword();
+    const created = await tk.request('POST', '/api/v1/users', {
+      tenantId: 'default',
+      email,
+      password,
+      name: 'Home admin',
+      role: 'admin',
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const { token } = await login(tk, email, password, 'default');
+    expect((await toggle(token)).status).to.equal(200);
+    const state = await tk.request('GET', '/api/v1/plugins/canned-responses', undefined, token);
+    expect(state.body.state).to.equal('disabled');
   });
 
   it('withdraws a plugin’s permissions while it is disabled', async () => {
