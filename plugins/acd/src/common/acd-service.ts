@@ -60,7 +60,13 @@ export interface AcdMetrics {
   readonly decisions: number;
   readonly committed: number;
   readonly conflicts: number;
-  /** Latencies (ms) of the most recent decisions: from considering the chat to its commit. */
+  /** Time (ms) spent deciding in memory (index lookups and decision records), without I/O. */
+  readonly decideMs: number;
+  /**
+   * Latencies (ms) of the most recent committed decisions: from the start of the routing pass
+   * that decided them to the commit of their group. A chat that arrived during an earlier pass
+   * waited for it too; benchmarks measure from arrival (see docs/benchmarks.md).
+   */
   readonly latenciesMs: readonly number[];
 }
 

@@ -1,7 +1,7 @@
 import type { AgentState, RoutingTarget } from '@switchboard/sdk';
 import { IndexedHeap } from './indexed-heap.js';
 
-/** An agent with room, as one routing pass sees them. */
+/** An online agent as the routing index sees them. */
 export interface AgentEntry {
   readonly agentId: string;
   load: number;
@@ -55,7 +55,8 @@ export function effectiveTarget(
   return { target, fallback: false };
 }
 
-function matches(target: RoutingTarget, a: AgentEntry): boolean {
+/** Whether `a` serves `target` (skills, groups and departments are exact labels). */
+export function matches(target: RoutingTarget, a: AgentEntry): boolean {
   switch (target.kind) {
     case 'any':
       return true;
@@ -70,29 +71,38 @@ function matches(target: RoutingTarget, a: AgentEntry): boolean {
   }
 }
 
+/** An index entry from the kernel's view of an agent at `now`. */
+export function entryOf(a: AgentState, now: number): AgentEntry {
+  return {
+    agentId: a.agentId,
+    load: a.load,
+    capacity: a.capacity,
+    since: now - a.idleMs,
+    skills: a.skills,
+    groups: a.groups,
+    departmentIds: a.departmentIds,
+  };
+}
+
 /**
- * Online agents with room, one heap per queue key in use, all kept in order as loads change:
- * picking the best agent for a chat is O(log n), not a scan of every agent.
+ * The online agents, one heap per queue key in use holding those with room, all kept in order as
+ * loads change: picking the best agent for a chat is O(log n) (plus the heap's build on a key's
+ * first use), taking or freeing a slot O(k log n) for k keys. It lives across routing passes (the
+ * router refreshes it from the database when it may be stale) and drives the simulator.
  */
 export class AgentIndex {
+  /** Every online agent with a positive capacity, full or not. */
+  readonly agents = new Map<string, AgentEntry>();
+  /** The agents with room (`load < capacity`). */
   readonly byId = new Map<string, AgentEntry>();
   private readonly heaps = new Map<
     string,
     { target: RoutingTarget; heap: IndexedHeap<AgentEntry> }
   >();
 
-  constructor(agents: readonly AgentState[], now: number) {
+  constructor(agents: readonly AgentState[] = [], now = 0) {
     for (const a of agents) {
-      if (a.presence !== 'online' || a.capacity <= 0 || a.load >= a.capacity) continue;
-      this.byId.set(a.agentId, {
-        agentId: a.agentId,
-        load: a.load,
-        capacity: a.capacity,
-        since: now - a.idleMs,
-        skills: a.skills,
-        groups: a.groups,
-        departmentIds: a.departmentIds,
-      });
+      if (a.presence === 'online') this.add(entryOf(a, now));
     }
   }
 
@@ -100,7 +110,23 @@ export class AgentIndex {
     return this.byId.size === 0;
   }
 
-  /** The heap of agents matching `target` (built on first use). */
+  /** Adds (or replaces) an online agent. Agents without capacity are ignored. */
+  add(entry: AgentEntry): void {
+    if (this.agents.has(entry.agentId)) this.remove(entry.agentId);
+    if (entry.capacity <= 0) return;
+    this.agents.set(entry.agentId, entry);
+    if (entry.load < entry.capacity) this.enter(entry);
+  }
+
+  /** Takes an agent out entirely (went offline or away). */
+  remove(agentId: string): void {
+    const entry = this.agents.get(agentId);
+    if (!entry) return;
+    this.leave(entry);
+    this.agents.delete(agentId);
+  }
+
+  /** The heap of agents with room matching `target` (built on first use). */
   heapFor(target: RoutingTarget): IndexedHeap<AgentEntry> {
     const key = queueKey(target);
     let entry = this.heaps.get(key);
@@ -113,16 +139,38 @@ export class AgentIndex {
     return entry.heap;
   }
 
-  /** One more chat (or offer) for `agent`: their rank moves, or they leave when full. */
+  /** One more chat (or offer) for `agent`: their rank moves, or they leave the heaps when full. */
   took(agent: AgentEntry, now: number): void {
     agent.load += 1;
     agent.since = now;
-    if (agent.load >= agent.capacity) this.drop(agent);
+    if (agent.load >= agent.capacity) this.leave(agent);
     else for (const { heap } of this.heaps.values()) heap.update(agent);
   }
 
-  /** Takes an agent out of this pass (full, or found full by the database). */
+  /** One chat fewer for `agentId` (it ended): back in the heaps with room, idle from `now`. */
+  release(agentId: string, now: number): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    agent.load = Math.max(0, agent.load - 1);
+    agent.since = now;
+    if (!this.byId.has(agentId)) {
+      if (agent.load < agent.capacity) this.enter(agent);
+    } else for (const { heap } of this.heaps.values()) heap.update(agent);
+  }
+
+  /** The database found `agent` full: out of the heaps until a chat of theirs ends. */
   drop(agent: AgentEntry): void {
+    agent.load = Math.max(agent.load, agent.capacity);
+    this.leave(agent);
+  }
+
+  private enter(agent: AgentEntry): void {
+    this.byId.set(agent.agentId, agent);
+    for (const { target, heap } of this.heaps.values())
+      if (matches(target, agent)) heap.push(agent);
+  }
+
+  private leave(agent: AgentEntry): void {
     this.byId.delete(agent.agentId);
     for (const { heap } of this.heaps.values()) heap.remove(agent);
   }

@@ -1,28 +1,64 @@
 import type { PluginDatabase } from '@switchboard/sdk';
 import type { Decision } from '../common/acd-service.js';
 
-const CHUNK = 80;
+/** Rows per INSERT: 11 parameters each, well under both databases' limits. */
+const CHUNK = 500;
+const COLUMNS = [
+  'id',
+  'tenant_id',
+  'conversation_id',
+  'agent_id',
+  'mode',
+  'rule',
+  'queue',
+  'priority',
+  'eligible',
+  'candidates',
+  'decided_at',
+] as const;
 
-/** Decisions in `acd_decisions`: written in batches with the assignments they explain. */
+/**
+ * Decisions in `acd_decisions`, written after the group commit that made them. The insert is one
+ * plain multi-row statement built here (the same SQL on sqlite and PostgreSQL: unquoted lower-case
+ * names), not through the query builder, whose per-row work cost more than the database's.
+ */
 export class DecisionStore {
+  private readonly sql = new Map<number, string>();
+
   constructor(private readonly db: PluginDatabase) {}
 
+  private statement(rows: number): string {
+    let sql = this.sql.get(rows);
+    if (!sql) {
+      const one = `(${COLUMNS.map(() => '?').join(',')})`;
+      sql =
+        `insert into ${this.db.tableName('decisions')} (${COLUMNS.join(',')}) values ` +
+        Array.from({ length: rows }, () => one).join(',');
+      if (this.sql.size < 64) this.sql.set(rows, sql);
+    }
+    return sql;
+  }
+
   async insert(tenantId: string, decisions: readonly Decision[]): Promise<void> {
-    const rows = decisions.map((d) => ({
-      id: d.id,
-      tenant_id: tenantId,
-      conversation_id: d.conversationId,
-      agent_id: d.agentId,
-      mode: d.mode,
-      rule: d.rule,
-      queue: d.queue.slice(0, 200),
-      priority: d.priority,
-      eligible: d.eligible,
-      candidates: JSON.stringify(d.candidates),
-      decided_at: d.decidedAt,
-    }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.db.table('decisions').insert(rows.slice(i, i + CHUNK));
+    for (let i = 0; i < decisions.length; i += CHUNK) {
+      const chunk = decisions.slice(i, i + CHUNK);
+      const bindings: (string | number)[] = [];
+      for (const d of chunk) {
+        bindings.push(
+          d.id,
+          tenantId,
+          d.conversationId,
+          d.agentId,
+          d.mode,
+          d.rule,
+          d.queue.slice(0, 200),
+          d.priority,
+          d.eligible,
+          JSON.stringify(d.candidates),
+          d.decidedAt,
+        );
+      }
+      await this.db.knex.raw(this.statement(chunk.length), bindings);
     }
   }
 

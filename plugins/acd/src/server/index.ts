@@ -111,6 +111,7 @@ export const acdPlugin = definePlugin<AcdSettings>({
     ctx.hooks.routing.requeued.tap(async (request: RoutingRequest, reason: string) => {
       const tenantId = request.conversation.tenantId;
       touch(tenantId);
+      router.invalidate(tenantId);
       if (!['offer-timeout', 'offer-declined', 'transfer-to-queue'].includes(reason)) return;
       const now = ctx.clock.now();
       for (const agentId of request.excludedAgentIds) {
@@ -131,6 +132,10 @@ export const acdPlugin = definePlugin<AcdSettings>({
 
     ctx.hooks.routing.assigned.tap(async (assignment) => {
       touch(assignment.conversation.tenantId);
+      // The ACD's own group commits are in its index already; a pick by hand or an accepted
+      // offer is read again.
+      if (!assignment.reason.startsWith('acd:'))
+        router.invalidate(assignment.conversation.tenantId);
       if (assignment.reason !== 'accepted-offer') return;
       await ctx.db
         .table('missed_offers')
@@ -140,15 +145,26 @@ export const acdPlugin = definePlugin<AcdSettings>({
 
     ctx.hooks.session.conversationEnded.tap(async (conversation) => {
       touch(conversation.tenantId);
+      // The agent's slot is free at once in the index (their idle time starts now, as in SQL).
+      if (conversation.assignedAgentId) {
+        router.released(conversation.tenantId, conversation.assignedAgentId);
+      } else if (conversation.offeredTo) router.invalidate(conversation.tenantId);
       await ctx.db
         .table('exclusions')
         .where({ tenant_id: conversation.tenantId, conversation_id: conversation.id })
         .delete();
     });
 
+    ctx.hooks.session.conversationTransferred.tap((conversation) => {
+      router.invalidate(conversation.tenantId);
+    });
+
     ctx.events.subscribe('chat.presence', (payload) => {
       const tenantId = (payload as { tenantId?: string }).tenantId;
-      if (tenantId) touch(tenantId);
+      if (tenantId) {
+        touch(tenantId);
+        router.invalidate(tenantId);
+      }
     });
 
     let ticking: Promise<void> | null = null;

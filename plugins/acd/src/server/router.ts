@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
   Clock,
@@ -9,43 +9,50 @@ import type {
   RoutingRequest,
   RoutingTarget,
 } from '@switchboard/sdk';
-import type { AcdMetrics, Decision, DecisionCandidate } from '../common/acd-service.js';
+import type { AcdMetrics, Decision } from '../common/acd-service.js';
 import type { AcdSettings } from '../common/settings.js';
-import {
-  AgentIndex,
-  decidingRule,
-  effectiveTarget,
-  queueKey,
-  ranksBefore,
-  type AgentEntry,
-} from './agent-index.js';
+import { AgentIndex, type AgentEntry } from './agent-index.js';
+import { decide, decisionIds, type Scorer } from './decide.js';
 import type { DecisionStore } from './decision-store.js';
 import type { ScoreHooks } from './score-hooks.js';
 
-/** Assignments committed per transaction: bounds decision latency (p99) and keeps throughput. */
-export const BATCH_SIZE = 64;
+/**
+ * Largest group commit: one `assignMany` transaction. Bigger batches amortise the per-statement
+ * cost, but the kernel's `UPDATE … CASE` grows with the square of the batch, so past a few
+ * hundred items they cost more per item again.
+ */
+export const MAX_BATCH = 256;
+/** Group commits in flight at once: the next one is decided and queued while one commits. */
+export const IN_FLIGHT = 2;
+/** How long (clock ms) the agent index is trusted before it is read again (other processes). */
+export const INDEX_TTL_MS = 1000;
 const LATENCY_RING = 200_000;
 
 interface Pending {
   readonly conversation: ConversationSnapshot;
   readonly decision: Decision;
-  readonly started: number;
 }
 
 /**
  * One routing pass per call, run by the kernel (`routeWith`), never two at once per tenant.
- * Reads the queue and the agents once, decides every chat in memory against per-target heaps
- * (lowest load/capacity, longest idle, agent id; or the score terms first when a plugin taps
- * `acd.hooks.score`), and commits assignments in batches through `assignMany`, where the
- * database re-checks every one: a stale index can cost a retry, never an over-capacity agent.
+ * Keeps an in-memory agent index per tenant across passes (read again after `INDEX_TTL_MS`, after
+ * any refusal and after changes it cannot apply itself), reads the head of the queue, decides
+ * every chat in memory against per-target heaps (lowest load/capacity, longest idle, agent id; or
+ * the score terms first when a plugin taps `acd.hooks.score`), and commits assignments in group
+ * commits through `assignMany`, where the database re-checks every one: a stale index can cost a
+ * retry, never an over-capacity agent.
  */
 export class AcdRouter {
   private passes = 0;
   private decisions = 0;
   private committed = 0;
   private conflicts = 0;
+  private decideMs = 0;
   private latencies = new Float64Array(LATENCY_RING);
   private latencyCount = 0;
+  private readonly indexes = new Map<string, { index: AgentIndex; at: number }>();
+  private readonly generations = new Map<string, number>();
+  private readonly nextId = decisionIds(() => randomBytes(5).toString('hex'));
 
   constructor(
     private readonly deps: {
@@ -59,14 +66,65 @@ export class AcdRouter {
     },
   ) {}
 
+  /** Something the index cannot follow by itself changed: the next pass reads the agents again. */
+  invalidate(tenantId: string): void {
+    this.indexes.delete(tenantId);
+    this.changed(tenantId);
+  }
+
+  /** A chat held by `agentId` ended: their slot is free in the index at once. */
+  released(tenantId: string, agentId: string): void {
+    this.indexes.get(tenantId)?.index.release(agentId, this.deps.clock.now());
+    this.changed(tenantId);
+  }
+
+  /** A read of the agents that was under way when this happened is not kept. */
+  private changed(tenantId: string): void {
+    this.generations.set(tenantId, (this.generations.get(tenantId) ?? 0) + 1);
+  }
+
+  /** The tenant's index and whether it was read from the database just now. */
+  private async indexFor(
+    tenantId: string,
+    now: number,
+  ): Promise<{ index: AgentIndex; fresh: boolean }> {
+    if (this.indexes.has(tenantId)) {
+      // A presence change reaches the kernel's subscription (which starts this pass) before
+      // ours (which invalidates): let the publish that started the pass finish first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const cached = this.indexes.get(tenantId);
+      if (cached && now - cached.at < INDEX_TTL_MS && now >= cached.at) {
+        return { index: cached.index, fresh: false };
+      }
+    }
+    const generation = this.generations.get(tenantId) ?? 0;
+    const index = new AgentIndex(await this.deps.conversations.agents(tenantId), now);
+    // Kept for later passes only if nothing changed while it was read.
+    if ((this.generations.get(tenantId) ?? 0) === generation) {
+      this.indexes.set(tenantId, { index, at: now });
+    }
+    return { index, fresh: true };
+  }
+
   async pass(tenantId: string): Promise<void> {
     this.passes++;
+    const passStarted = performance.now();
     const { conversations } = this.deps;
     const settings = await this.deps.settings(tenantId);
     const now = this.deps.clock.now();
-    const index = new AgentIndex(await conversations.agents(tenantId), now);
+    const { index, fresh } = await this.indexFor(tenantId, now);
+    // A pass on a cached index that leaves a chat waiting is not trusted: slots may have been
+    // freed on another process. The agents are read again and the pass runs once more.
+    const recheck = () => {
+      if (fresh) return false;
+      this.invalidate(tenantId);
+      return true;
+    };
     // Nobody has room: nothing to read.
-    if (index.empty) return;
+    if (index.empty) {
+      if (recheck()) void conversations.route(tenantId);
+      return;
+    }
     // The head of the queue is enough while it fills the free slots; if it does not (targets
     // nobody free serves), the rest is read too, so no chat waits while an eligible agent has room.
     let room = 0;
@@ -75,9 +133,19 @@ export class AcdRouter {
     let queue = await conversations.queue(tenantId, { limit: head });
     if (queue.length === 0) return;
     const excluded = await this.exclusions(tenantId);
-    const batch: Pending[] = [];
+    const scorer = this.scorer();
+    let batch: Pending[] = [];
+    const inFlight: Promise<boolean>[] = [];
     let retry = false;
+    const flush = async (max: number) => {
+      if (batch.length > 0) {
+        inFlight.push(this.commit(tenantId, batch, index, passStarted));
+        batch = [];
+      }
+      while (inFlight.length > max) retry = (await inFlight.shift()!) || retry;
+    };
     const seen = new Set<string>();
+    let unplaced = false;
     let whole = queue.length < head;
     for (let i = 0; ; i++) {
       if (i >= queue.length) {
@@ -91,17 +159,26 @@ export class AcdRouter {
       const conversation = queue[i]!;
       if (seen.has(conversation.id)) continue;
       seen.add(conversation.id);
-      if (index.empty) break;
+      if (index.empty) {
+        unplaced = true;
+        break;
+      }
       if (conversation.offeredTo) continue;
       const started = performance.now();
-      const decision = this.decide(
+      const decision = decide(
         index,
         conversation,
         excluded.get(conversation.id),
         settings,
         now,
+        this.nextId(now),
+        scorer,
       );
-      if (!decision) continue;
+      this.decideMs += performance.now() - started;
+      if (!decision) {
+        unplaced = true;
+        continue;
+      }
       this.decisions++;
       const winner = index.byId.get(decision.agentId)!;
       index.took(winner, now);
@@ -115,100 +192,46 @@ export class AcdRouter {
           );
           await this.deps.store.insert(tenantId, [decision]);
           this.committed++;
-          this.latency(performance.now() - started);
+          this.latency(performance.now() - passStarted);
         } catch (error) {
           this.conflicts++;
           retry = true;
+          this.invalidate(tenantId);
           if ((error as { code?: string }).code === 'AGENT_AT_CAPACITY') index.drop(winner);
         }
         continue;
       }
-      batch.push({ conversation, decision, started });
-      if (batch.length >= BATCH_SIZE) retry = (await this.commit(tenantId, batch, index)) || retry;
+      batch.push({ conversation, decision });
+      // A full batch goes at once; while IN_FLIGHT are committing, deciding waits for the oldest.
+      if (batch.length >= MAX_BATCH) await flush(IN_FLIGHT - 1);
     }
-    if (batch.length > 0) retry = (await this.commit(tenantId, batch, index)) || retry;
+    await flush(0);
+    if (unplaced && recheck()) retry = true;
     // Something was found stale (another process, a pick by hand): look again after this pass.
     if (retry) void conversations.route(tenantId);
   }
 
-  /** Picks the agent for one chat; null when nobody eligible has room. */
-  decide(
-    index: AgentIndex,
-    conversation: ConversationSnapshot,
-    excluded: ReadonlySet<string> | undefined,
-    settings: AcdSettings,
-    now: number,
-  ): Decision | null {
-    const waitingSince = conversation.waitingSince ?? conversation.createdAt;
-    const { target, fallback } = effectiveTarget(conversation.target, waitingSince, now);
-    const match = (fallback ? 'fallback:' : '') + queueKey(target);
-    const limit = settings.decisionCandidates;
-    let ranked: { entry: AgentEntry; score: number }[];
-    let eligible: number;
-    let rule: string;
-    if (target.kind === 'agent') {
-      const entry = target.value === undefined ? undefined : index.byId.get(target.value);
-      if (!entry || excluded?.has(entry.agentId)) return null;
-      ranked = [{ entry, score: 0 }];
-      eligible = 1;
-      rule = 'specific-agent';
-    } else {
-      const heap = index.heapFor(target);
-      if (heap.size === 0) return null;
-      const skip =
-        excluded && excluded.size > 0 ? (a: AgentEntry) => excluded.has(a.agentId) : undefined;
-      eligible = heap.size;
-      if (excluded) for (const id of excluded) if (heap.has(index.byId.get(id)!)) eligible--;
-      if (eligible <= 0) return null;
-      if (this.deps.hooks.score.isUsed()) {
-        const request = requestOf(conversation, target);
-        ranked = heap
-          .all()
-          .filter((a) => !skip?.(a))
-          .map((entry) => ({
-            entry,
-            score: this.deps.hooks.evaluate(candidateOf(entry, now), request),
-          }))
-          .sort((a, b) =>
-            a.score !== b.score ? b.score - a.score : ranksBefore(a.entry, b.entry) ? -1 : 1,
-          )
-          .slice(0, limit);
-        const [first, second] = ranked;
-        rule =
-          second && first!.score !== second.score
-            ? 'score'
-            : decidingRule(first!.entry, second?.entry);
-      } else {
-        ranked = heap.best(limit, skip).map((entry) => ({ entry, score: 0 }));
-        rule = decidingRule(ranked[0]!.entry, ranked[1]?.entry);
-      }
-    }
-    const winner = ranked[0]!.entry;
-    const candidates: DecisionCandidate[] = ranked.map(({ entry, score }) => ({
-      agentId: entry.agentId,
-      load: entry.load,
-      capacity: entry.capacity,
-      idleMs: Math.max(0, now - entry.since),
-      match,
-      score,
-    }));
+  /** Score terms of other plugins, when any is tapped. */
+  private scorer(): Scorer<ConversationSnapshot> | undefined {
+    const hooks = this.deps.hooks;
+    if (!hooks.score.isUsed()) return undefined;
     return {
-      id: randomUUID(),
-      conversationId: conversation.id,
-      agentId: winner.agentId,
-      mode: settings.mode === 'offer' ? 'offer' : 'assign',
-      rule,
-      queue: queueKey(conversation.target),
-      priority: conversation.priority,
-      eligible,
-      candidates,
-      decidedAt: now,
+      isUsed: () => true,
+      score: (entry, conversation, target, now) =>
+        hooks.evaluate(candidateOf(entry, now), requestOf(conversation, target)),
     };
   }
 
-  /** Commits a batch; true when some item was refused (stale index). Empties `batch`. */
-  private async commit(tenantId: string, batch: Pending[], index: AgentIndex): Promise<boolean> {
-    const items = batch.splice(0, batch.length);
+  /**
+   * Commits one group: the assignments in one `assignMany` transaction, then their decision
+   * rows. True when some item was refused (stale index: it is read again next pass).
+   */
+  private async commit(
+    tenantId: string,
+    items: Pending[],
+    index: AgentIndex,
+    passStarted: number,
+  ): Promise<boolean> {
     let refused = false;
     try {
       const outcomes = await this.deps.conversations.assignMany(
@@ -219,28 +242,27 @@ export class AcdRouter {
           reason: `acd:${p.decision.rule}`,
         })),
       );
-      const done: Pending[] = [];
+      const end = performance.now();
+      const done: Decision[] = [];
       outcomes.forEach((o, i) => {
         if (o.code === null) {
-          done.push(items[i]!);
+          done.push(items[i]!.decision);
+          this.latency(end - passStarted);
           return;
         }
         refused = true;
         this.conflicts++;
         if (o.code !== 'CONVERSATION_TAKEN') {
-          const agent = index.byId.get(o.agentId);
+          const agent = index.agents.get(o.agentId);
           if (agent) index.drop(agent);
         }
       });
-      await this.deps.store.insert(
-        tenantId,
-        done.map((p) => p.decision),
-      );
       this.committed += done.length;
-      const end = performance.now();
-      for (const p of done) this.latency(end - p.started);
+      if (refused) this.invalidate(tenantId);
+      await this.deps.store.insert(tenantId, done);
     } catch (error) {
       this.deps.logger.error({ err: error, tenantId }, 'ACD batch commit failed');
+      this.invalidate(tenantId);
       return true;
     }
     return refused;
@@ -273,12 +295,14 @@ export class AcdRouter {
       decisions: this.decisions,
       committed: this.committed,
       conflicts: this.conflicts,
+      decideMs: this.decideMs,
       latenciesMs: Array.from(this.latencies.subarray(0, n)),
     };
   }
 
   resetMetrics(): void {
     this.passes = this.decisions = this.committed = this.conflicts = 0;
+    this.decideMs = 0;
     this.latencyCount = 0;
   }
 }
