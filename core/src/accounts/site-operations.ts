@@ -18,6 +18,8 @@ export interface WidgetConfig {
   /** The window shown, or null for the site's default window. */
   readonly window: string | null;
   readonly branding: ResolvedLook;
+  /** Origins that may embed the widget (empty: any); public, as in the frame's `frame-ancestors`. */
+  readonly allowedOrigins: readonly string[];
 }
 
 const siteFields = {
@@ -174,7 +176,13 @@ export function siteOperations(ctx: AccountsContext): Operation[] {
       const tenant = site ? await ctx.tenants.get(site.tenantId) : null;
       if (!site || !tenant || tenant.disabled) throw unknown();
       const { window, look } = resolveLook(site.branding, site.name, input.window);
-      return { siteId: site.id, name: site.name, window, branding: look };
+      return {
+        siteId: site.id,
+        name: site.name,
+        window,
+        branding: look,
+        allowedOrigins: site.allowedOrigins,
+      };
     },
   });
 

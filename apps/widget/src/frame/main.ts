@@ -1,0 +1,2 @@
+/** Entry of the chat window (frame.html). */
+import './widget-app.js';
