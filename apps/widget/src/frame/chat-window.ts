@@ -236,7 +236,13 @@ export class ChatWindow extends LitElement {
       case 'waiting':
       case 'chatting':
         return html`
-          ${phase === 'waiting' ? this.queueView() : nothing}
+          ${
+            phase === 'waiting'
+              ? this.queueView()
+              : c.messages.hasAgentMessage
+                ? nothing
+                : this.waitingSlot()
+          }
           <sb-message-list
             .messages=${c.messages.list}
             ?typing=${c.agentTyping}
@@ -294,12 +300,20 @@ export class ChatWindow extends LitElement {
     }
     return html`<div class="queue" role="status">
       <p>${text}</p>
-      <sb-widget-slot
-        slotName="widget.waiting"
-        .contributions=${this.contributions}
-        .base=${this.slotBase}
-      ></sb-widget-slot>
+      ${this.waitingSlot()}
     </div>`;
+  }
+
+  /**
+   * `widget.waiting` stays up while the visitor waits for the chat to be accepted and then for
+   * the agent's first reply: both are waiting, from the visitor's side.
+   */
+  private waitingSlot() {
+    return html`<sb-widget-slot
+      slotName="widget.waiting"
+      .contributions=${this.contributions}
+      .base=${this.slotBase}
+    ></sb-widget-slot>`;
   }
 
   private askEnd() {
