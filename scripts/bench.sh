@@ -10,21 +10,25 @@
 # - acd (bench/acd-bench.ts, GitHub issue 5; only with --only=acd): routing decisions/s and p99
 #   decision latency with 1,000 online agents and 10,000 queued chats, each decision persisted;
 #   on sqlite, and on PostgreSQL too when DATABASE_URL is set; writes bench/results/acd-*.json.
+# - ui (bench/ui-bench.ts, GitHub issue 6; only with --only=ui): the embed loader's gzipped size,
+#   the initial JS of the widget and the console, and loader start → interactive chat button in
+#   headless Chromium; writes bench/results/ui-*.json.
 # Prints tables and PASS/FAIL per goal. Exits 1 when a goal is missed (2 on a usage error).
 #
-# Options: --quick (hooks and chat), --only=hooks|chat|acd|dispatch|cold-start|idle|messages|saturation|latency.
+# Options: --quick (hooks and chat), --only=hooks|chat|acd|ui|dispatch|cold-start|idle|messages|saturation|latency.
 # Other options go to the chat suite: --connections=N --pairs=N --window=N --rate=N --loaders=N
 # --idle-loaders=N --synchronous=normal|full --cpu-prof.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(hooks chat)
+suites=(hooks chat ui)
 hooks_args=()
 chat_args=()
 for arg in "$@"; do
   case "$arg" in
     --only=hooks) suites=(hooks) ;;
     --only=acd) suites=(acd) ;;
+    --only=ui) suites=(ui) ;;
     --only=chat) suites=(chat) ;;
     --only=dispatch | --only=cold-start)
       suites=(hooks)
@@ -35,7 +39,7 @@ for arg in "$@"; do
       chat_args+=("$arg")
       ;;
     --only=*)
-      echo "--only takes hooks, chat, acd, dispatch, cold-start, idle, messages, saturation or latency, not \"${arg#--only=}\"." >&2
+      echo "--only takes hooks, chat, acd, ui, dispatch, cold-start, idle, messages, saturation or latency, not \"${arg#--only=}\"." >&2
       exit 2
       ;;
     --quick)
@@ -46,7 +50,7 @@ for arg in "$@"; do
   esac
 done
 
-npx tsc -b
+bash scripts/bootstrap.sh >/dev/null
 
 status=0
 for suite in "${suites[@]}"; do
@@ -57,6 +61,9 @@ for suite in "${suites[@]}"; do
       acd_db=sqlite
       if [[ -n "${DATABASE_URL:-}" ]]; then acd_db=both; fi
       node --import tsx bench/acd-bench.ts --db="$acd_db" || code=$?
+      ;;
+    ui)
+      CHROMIUM="$(bash scripts/chromium.sh | sed -n 's/^CHROMIUM=//p')" node --import tsx bench/ui-bench.ts || code=$?
       ;;
     chat)
       echo
