@@ -1,4 +1,10 @@
-import type { ConversationSnapshot, RoutingCandidate, UserSnapshot, Visibility } from './domain.js';
+import type {
+  ConversationSnapshot,
+  MessageSnapshot,
+  RoutingCandidate,
+  UserSnapshot,
+  Visibility,
+} from './domain.js';
 import type { PresenceState } from './protocol.js';
 import type { Disposable } from './disposable.js';
 import { createToken } from './tokens.js';
@@ -8,6 +14,24 @@ export interface AssignManyOutcome {
   readonly conversationId: string;
   readonly agentId: string;
   readonly code: null | 'CONVERSATION_TAKEN' | 'AGENT_AT_CAPACITY' | 'USER_NOT_FOUND';
+}
+
+/**
+ * What {@link ConversationsService.postInternal} stores: an internal message written by a staff
+ * user, posted by a plugin on that user's behalf. @public
+ */
+export interface InternalMessageInput {
+  /** The user who wrote it: an enabled agent, supervisor or admin of the tenant. */
+  readonly authorUserId: string;
+  /** The text; not empty, at most 100,000 characters (bound it tighter in your route). */
+  readonly body: string;
+  /**
+   * Stored with the message and delivered to staff as is (JSON-serialisable). `authorName` is
+   * the core's (the author's current name) and cannot be set here.
+   */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Makes a retry idempotent: the same author and id in one conversation store one message. */
+  readonly clientMessageId?: string;
 }
 
 /** An agent as routing and supervisors see them. @public */
@@ -91,6 +115,31 @@ export interface ConversationsService {
   user(tenantId: string, userId: string): Promise<UserSnapshot | null>;
   /** Sets an agent's presence (e.g. away after missed offers). */
   setPresence(tenantId: string, userId: string, presence: PresenceState): Promise<void>;
+  /**
+   * Posts an internal text message written by a staff user (a whisper, a note a tool writes on
+   * someone's behalf). It is always `visibility: 'internal'`: there is no way to make it public,
+   * so the core's egress filter keeps it from every visitor path (socket, resume, REST,
+   * transcript, export). It goes through the core message log like any message (gap-free `seq`,
+   * no visitor seq), and reaches staff watching the conversation as `message.created`, with
+   * `author: { kind: 'agent', id: authorUserId }` and `metadata.authorName` set by the core.
+   *
+   * The calling plugin owns the decision: this method checks only that the conversation exists
+   * in the tenant and is not ended, and that the author is an enabled user of the tenant. It
+   * checks no permission and no assignment, so call it only for a principal your route has
+   * authorised. Unlike `conversation.send` it runs neither `session.beforeMessage` nor
+   * `session.messageStored` (as `postSystemMessage`): the text is staff talk the caller
+   * validated, not a participant's message, and other plugins' transforms (shortcut expansion,
+   * translation, bots) must not rewrite or refuse it.
+   *
+   * Throws 404 `CONVERSATION_NOT_FOUND`, 404 `USER_NOT_FOUND`, 409 `CONVERSATION_ENDED`,
+   * 400 `MESSAGE_EMPTY` or 400 `MESSAGE_TOO_LONG`. Resolves with the stored message (the stored
+   * one again for a repeated `clientMessageId`).
+   */
+  postInternal(
+    tenantId: string,
+    conversationId: string,
+    message: InternalMessageInput,
+  ): Promise<MessageSnapshot>;
   /** Posts a system message (kind `event`) into a conversation. */
   postSystemMessage(
     tenantId: string,

@@ -1,7 +1,7 @@
 import {
+  ConflictError,
   InputError,
   NotFoundError,
-  type AgentState,
   type Clock,
   type ConversationsService,
   type EventBus,
@@ -11,11 +11,15 @@ import {
 import type { Knex } from 'knex';
 import type { Accounts } from '../accounts/index.js';
 import { ChatTopics, type PluginEventPublished } from './chat-events.js';
+import { agentStates } from './agent-states.js';
 import { toSnapshot } from './conversation-record.js';
 import { systemEvent, type ConversationService } from './conversation-service.js';
-import { num, numOrNull, readJson } from './json-column.js';
 import type { MessageLog } from './message-log.js';
+import { toMessageSnapshot } from './message-record.js';
 import type { RoutingDispatcher } from './routing-dispatcher.js';
+
+/** Ceiling of `postInternal` bodies: the largest `chat.maxMessageLength` the config allows. */
+const MAX_INTERNAL_BODY = 100_000;
 
 /** The chat core's conversations as plugins see them (`ChatTokens.Conversations`). */
 export function conversationsServiceFor(deps: {
@@ -73,56 +77,60 @@ export function conversationsServiceFor(deps: {
     route(tenantId) {
       return dispatcher.kick(tenantId);
     },
-    async agents(tenantId) {
-      const now = deps.clock.now();
-      const users = (await deps
-        .knex('core_users')
-        .where({ tenant_id: tenantId })
-        .andWhereNot('disabled', true)) as Record<string, unknown>[];
-      const held = (await deps
-        .knex('core_conversations')
-        .where({ tenant_id: tenantId })
-        .whereNull('ended_at')
-        .whereNotNull('assigned_agent_id')
-        .groupBy('assigned_agent_id')
-        .select('assigned_agent_id as agent')
-        .count({ n: '*' })) as { agent: string; n: number | string }[];
-      const offered = (await deps
-        .knex('core_conversations')
-        .where({ tenant_id: tenantId, state: 'waiting' })
-        .whereNotNull('offered_to')
-        .groupBy('offered_to')
-        .select('offered_to as agent')
-        .count({ n: '*' })) as { agent: string; n: number | string }[];
-      const load = new Map<string, number>();
-      for (const row of [...held, ...offered]) {
-        load.set(row.agent, (load.get(row.agent) ?? 0) + Number(row.n));
-      }
-      return users.map((u): AgentState => {
-        const since = Math.max(
-          numOrNull(u.last_assigned_at) ?? 0,
-          numOrNull(u.last_ended_at) ?? 0,
-          num(u.presence_at),
-        );
-        return {
-          agentId: u.id as string,
-          name: u.name as string,
-          presence: u.presence as AgentState['presence'],
-          presenceAt: num(u.presence_at),
-          load: load.get(u.id as string) ?? 0,
-          capacity: num(u.capacity),
-          idleMs: Math.max(0, now - since),
-          skills: readJson(u.skills, []),
-          groups: readJson(u.groups, []),
-          departmentIds: readJson(u.department_ids, []),
-        };
-      });
+    agents(tenantId) {
+      return agentStates(deps.knex, tenantId, deps.clock.now());
     },
     user(tenantId, userId) {
       return deps.accounts.users.get(tenantId, userId);
     },
     async setPresence(tenantId, userId, presence) {
       await deps.accounts.users.setPresence(tenantId, userId, presence);
+    },
+    async postInternal(tenantId, id, message) {
+      const conversation = await require(tenantId, id);
+      const body = String(message.body ?? '');
+      if (!body.trim()) {
+        throw new InputError('An internal message needs some text.', undefined, 'MESSAGE_EMPTY');
+      }
+      if (body.length > MAX_INTERNAL_BODY) {
+        throw new InputError(
+          `An internal message may have at most ${MAX_INTERNAL_BODY} characters.`,
+          undefined,
+          'MESSAGE_TOO_LONG',
+        );
+      }
+      if (conversation.state === 'ended') {
+        throw new ConflictError(
+          'This conversation has ended; internal messages go to open conversations only.',
+          'CONVERSATION_ENDED',
+        );
+      }
+      const author = await deps.accounts.users.get(tenantId, message.authorUserId);
+      if (!author || author.disabled) {
+        throw new NotFoundError(`No user "${message.authorUserId}".`, 'USER_NOT_FOUND');
+      }
+      // JSON round-trip: what is stored (and crosses processes) is exactly what goes out now.
+      const metadata = JSON.parse(JSON.stringify(message.metadata ?? {})) as Record<
+        string,
+        unknown
+      >;
+      const appended = await deps.log.append(
+        {
+          tenantId,
+          conversationId: id,
+          author: { kind: 'agent', id: author.id },
+          kind: 'text',
+          visibility: 'internal',
+          body,
+          metadata: { ...metadata, authorName: author.name },
+          clientMessageId: message.clientMessageId ?? null,
+          // Checked again on the locked row: a chat ending meanwhile refuses the message.
+          guard: { open: true },
+        },
+        deps.clock.now(),
+      );
+      if (!appended.duplicate) await conversations.published(appended);
+      return toMessageSnapshot(appended.message);
     },
     async postSystemMessage(tenantId, id, message) {
       await require(tenantId, id);

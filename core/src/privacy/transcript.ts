@@ -35,6 +35,8 @@ export interface AgentTranscriptMessage {
   readonly visibility: Visibility;
   readonly body: string;
   readonly attachment: TranscriptAttachment | null;
+  /** What plugins and the core attached (e.g. `whisper: {fromUserId, toUserId}` on a whisper). */
+  readonly metadata: Readonly<Record<string, unknown>>;
   readonly createdAt: number;
 }
 
@@ -134,6 +136,7 @@ export class TranscriptReader {
         visibility: m.visibility,
         body: m.body,
         attachment: byMessage.get(m.id) ?? metadataAttachment(m),
+        metadata: m.metadata,
         createdAt: m.createdAt,
       })),
       attachments,
@@ -245,6 +248,7 @@ function agentXml(root: XMLBuilder, t: AgentTranscript): XMLBuilder {
     attrs(message.ele('author'), { kind: m.author.kind, id: m.author.id, name: m.author.name });
     message.ele('body').txt(m.body);
     if (m.attachment) attachmentXml(message, m.attachment);
+    if (Object.keys(m.metadata).length > 0) message.ele('metadata').txt(JSON.stringify(m.metadata));
   }
   const files = root.ele('attachments');
   for (const a of t.attachments) attachmentXml(files, a);
