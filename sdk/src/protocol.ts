@@ -93,6 +93,8 @@ export interface HelloResult {
   };
   /** The server sends a `heartbeat` at least this often; reconnect after ~2.5x of silence. */
   readonly heartbeatMs: number;
+  /** The server's clock (epoch ms) when it answered: lets a client correct its own clock's skew. */
+  readonly serverTime: number;
   readonly resumed: Readonly<Record<string, ResumeOutcome>>;
 }
 

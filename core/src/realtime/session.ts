@@ -6,6 +6,7 @@ import {
   MAX_RESUME_CONVERSATIONS,
   PROTOCOL_VERSION,
   UnauthorizedError,
+  type Clock,
   type HelloData,
   type HelloResult,
   type Logger,
@@ -27,6 +28,7 @@ export type OriginCheck = (principal: Principal, origin: string | null) => Promi
 
 /** What opening a session needs from the gateway. */
 export interface SessionHost {
+  readonly clock: Clock;
   readonly sockets: SocketRegistry;
   readonly config: KernelConfig['realtime'];
   readonly validator: SchemaValidator;
@@ -137,6 +139,7 @@ export async function openSession(
     protocol: PROTOCOL_VERSION,
     principal: describe(principal),
     heartbeatMs: host.config.heartbeatMs,
+    serverTime: host.clock.now(),
     resumed,
   };
   if (!host.write(conn, encode({ type: 'ack', id, result }))) return;

@@ -78,7 +78,7 @@ describe('The realtime gateway: hello and frames', () => {
   });
 
   describe('hello', () => {
-    it('answers a valid hello with the protocol, the principal and the heartbeat', async () => {
+    it('answers a valid hello with the protocol, the principal, the heartbeat and the server time', async () => {
       const socket = await TestSocket.open(tk);
       const answer = await socket.request('hello', { token: tk.adminToken, protocol: 1 });
       expect(answer).to.deep.equal({
@@ -88,6 +88,7 @@ describe('The realtime gateway: hello and frames', () => {
           protocol: 1,
           principal: { kind: 'system', id: null, tenantId: null },
           heartbeatMs: 15000,
+          serverTime: tk.clock.now(),
           resumed: {},
         },
       });
