@@ -1,4 +1,4 @@
-import { SwitchboardClient, type SwitchboardClientError } from '@switchboard/sdk/client';
+import { SwitchboardClient } from '@switchboard/sdk/client';
 import type { UserSnapshot } from '@switchboard/sdk';
 
 /** What `POST /api/v1/auth/login` answers. */
@@ -25,7 +25,7 @@ export class ConsoleSession {
     this.client = new SwitchboardClient({ url: location.origin, token });
   }
 
-  /** A REST call with the user's token; rejects with a {@link SwitchboardClientError}. */
+  /** A REST call with the user's token; rejects with a `SwitchboardClientError`. */
   api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     return this.client.rest<T>(init.method ?? 'GET', path, init.body);
   }

@@ -229,7 +229,7 @@ describe('Sites', () => {
         null,
       );
       expect(res.status).to.equal(200);
-      expect(res.body).to.have.keys('siteId', 'name', 'window', 'branding');
+      expect(res.body).to.have.keys('siteId', 'name', 'window', 'branding', 'allowedOrigins');
       expect(res.body.window).to.equal(null);
       expect(res.body.branding).to.deep.equal({
         title: 'Talk to Acme',
@@ -249,8 +249,10 @@ describe('Sites', () => {
         ],
         offlineMessage: 'We are closed.',
       });
-      const text = JSON.stringify(res.body);
-      expect(text).not.to.contain(acme.tenantId).and.not.to.contain('w.acme.test');
+      // The allowed origins are public anyway (the widget frame's frame-ancestors header); the
+      // frame needs them to refuse messages from other pages.
+      expect(res.body.allowedOrigins).to.deep.equal(['https://w.acme.test']);
+      expect(JSON.stringify(res.body)).not.to.contain(acme.tenantId);
 
       const sales = await tk.request(
         'GET',
