@@ -40,7 +40,7 @@ describe('Desk operations: agents, queue position, exit survey', () => {
     const chats = [];
     for (let i = 0; i < 3; i++) {
       chats.push(await visitorWithChat(tk, desk.embedKey));
-      tk.clock.advance(1000);
+      await tk.clock.advance(1000);
     }
     const positions = [];
     for (const chat of chats) {
@@ -84,7 +84,7 @@ describe('Desk operations: agents, queue position, exit survey', () => {
   it('estimates the wait from the length of recent chats and the capacity online', async () => {
     const done = await visitorWithChat(tk, desk.embedKey);
     await pick(done.conversationId, desk.agents[0]!.token);
-    tk.clock.advance(120_000);
+    await tk.clock.advance(120_000);
     const end = await tk.request(
       'POST',
       `/api/v1/conversations/${done.conversationId}/end`,

@@ -183,7 +183,7 @@ describe('The realtime gateway: resuming after a reconnect', () => {
         userId: 'u5',
         tenantId: 't1',
         role: 'agent',
-        permissions: chat.policy.permissionsOf('agent'),
+        permissions: chat.policy.permissionsOf('agent', 't1'),
         sessionId: 'tok-u5',
       };
     };

@@ -162,7 +162,7 @@ export const TestTokens = {
  */
 export function withTestPrincipals(tk: TestKernel): () => void {
   const chat = chatOf(tk);
-  const agent = chat.policy.permissionsOf('agent');
+  const agent = chat.policy.permissionsOf('agent', 't1');
   const visitor = chat.policy.visitorPermissions();
   const principals: Record<string, Principal> = {
     [TestTokens.agent]: user('u1', 't1', 'tok-u1', agent),

@@ -246,7 +246,7 @@ export function userPrincipal(tk: TestKernel, tenantId: string, role: Role = 'ad
     userId: id('usr'),
     tenantId,
     role,
-    permissions: kernelOf(tk).chat.policy.permissionsOf(role),
+    permissions: kernelOf(tk).chat.policy.permissionsOf(role, tenantId),
   };
 }
 
