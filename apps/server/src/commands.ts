@@ -73,13 +73,14 @@ async function start(config: KernelConfig, options: CommandOptions): Promise<voi
     throw error;
   }
   console.log(`Switchboard is listening on ${kernel.url} (health: ${kernel.url}/api/v1/health)`);
+  console.log(`Console: ${kernel.url}/console/`);
   const explicit = options.config !== 'switchboard.config.json';
   for (const line of await firstStartHints(kernel, config, explicit ? options.config : undefined)) {
     console.log(line);
   }
   if (!config.adminToken) {
     console.log(
-      'No SWITCHBOARD_ADMIN_TOKEN is set: admin routes refuse every caller until you set one (24+ characters).',
+      'No SWITCHBOARD_ADMIN_TOKEN is set: operator-only routes (creating tenants) refuse every caller until you set one (24+ characters).',
     );
   }
 }
