@@ -25,9 +25,30 @@ export class ConsoleSession {
     this.client = new SwitchboardClient({ url: location.origin, token });
   }
 
-  /** A REST call with the user's token; rejects with a `SwitchboardClientError`. */
-  api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-    return this.client.rest<T>(init.method ?? 'GET', path, init.body);
+  private readonly refusedListeners = new Set<() => void>();
+
+  /**
+   * A REST call with the user's token; rejects with a `SwitchboardClientError`. A 401 means the
+   * token is gone (expired, revoked, user disabled): listeners of {@link onRefused} hear it, so
+   * the app returns to sign-in even when no socket noticed.
+   */
+  async api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    try {
+      return await this.client.rest<T>(init.method ?? 'GET', path, init.body);
+    } catch (error) {
+      const { status, code } = error as { status?: number; code?: string };
+      // A wrong current password (AUTH_LOGIN_FAILED) is a 401 too, but the session lives on.
+      if (status === 401 && code !== 'AUTH_LOGIN_FAILED') {
+        for (const listener of this.refusedListeners) listener();
+      }
+      throw error;
+    }
+  }
+
+  /** Calls `listener` when the server refuses the token on a REST call; returns the undo. */
+  onRefused(listener: () => void): () => void {
+    this.refusedListeners.add(listener);
+    return () => this.refusedListeners.delete(listener);
   }
 
   /** True when the user's role grants `permission` (plugin permissions come from the server). */

@@ -289,6 +289,34 @@ describe('The agent console: chatting', () => {
     }
   });
 
+  it('goes back to sign-in when a REST call finds the token gone, even with the socket still up', async () => {
+    const desk = await consoleDesk(tk);
+    const { page, errors, close } = await signIn(
+      browser,
+      tk,
+      desk.agent.email,
+      desk.agent.password,
+    );
+    try {
+      await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+      // The token row disappears without a revocation event (as if purged by another process).
+      await tk.knex('core_auth_tokens').where({ user_id: desk.agent.id }).delete();
+      await tk.clock.advance(10_000); // past the resolver's short cache
+      // Any REST call now finds the token gone: opening the queue makes one, unless a refresh
+      // already did and the console is back at sign-in.
+      await page
+        .getByRole('navigation', { name: 'Views' })
+        .getByRole('link', { name: /Queue/ })
+        .click({ timeout: 3000 })
+        .catch(() => undefined);
+      await page.getByRole('status').filter({ hasText: 'Your session has ended' }).waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('goes back to sign-in with a message when the session is revoked', async () => {
     const desk = await consoleDesk(tk);
     const { page, errors, close } = await signIn(

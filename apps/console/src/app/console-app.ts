@@ -46,9 +46,16 @@ export class ConsoleApp extends LitElement {
     this.session = session;
     this.store = store;
     this.message = '';
-    this.offUnauthorized = session.client.on('unauthorized', () => {
+    const offSocket = session.client.on('unauthorized', () => {
       void this.signedOut('Your session has ended. Sign in again to continue.');
     });
+    const offRest = session.onRefused(() => {
+      void this.signedOut('Your session has ended. Sign in again to continue.');
+    });
+    this.offUnauthorized = () => {
+      offSocket();
+      offRest();
+    };
     contributions.use(session);
     this.notifications = new Notifications(store, this.preferences);
     store.start().catch(() => undefined);

@@ -165,11 +165,14 @@ export class MessageComposer extends LitElement {
     this.busy = true;
     const id = this.conversation.id;
     this.stopTyping();
+    // Cleared at once, as chat apps do; the text comes back if the send fails.
+    this.textarea.value = '';
+    drafts.delete(id);
     const ok = await this.store.send(id, body, this.isInternal);
     this.busy = false;
-    if (ok) {
-      drafts.delete(id);
-      if (this.conversation.id === id) this.textarea.value = '';
+    if (!ok && this.conversation.id === id && this.textarea.value === '') {
+      this.textarea.value = body;
+      drafts.set(id, body);
     }
     this.textarea.focus();
   }
