@@ -16,9 +16,9 @@ import { conversationView, decodeCursor, encodeCursor, messageView } from './vie
 
 const id = { type: 'string', minLength: 1, maxLength: 40 } as const;
 const conversationId = { conversationId: id } as const;
-const CHAT = ['user', 'system', 'visitor'] as const;
+export const CHAT = ['user', 'system', 'visitor'] as const;
 /** Input of an operation that only names its conversation. */
-const conversationOnly = {
+export const conversationOnly = {
   type: 'object',
   additionalProperties: false,
   required: ['conversationId'],
@@ -423,7 +423,8 @@ export function conversationOperations(
 }
 
 /** Users need `conversation.read` to read; visitors are limited to their own by `visibleTo`. */
-function readCheck(principal: Principal): void {
+/** Users need `conversation.read` to read a conversation; visitors are scoped by `visibleTo`. */
+export function readCheck(principal: Principal): void {
   if (principal.kind !== 'user') return;
   if (!principal.permissions.has(Permissions.ConversationRead) && !principal.permissions.has('*')) {
     throw new ForbiddenError(`This needs the "${Permissions.ConversationRead}" permission.`);

@@ -1,19 +1,12 @@
 import type { Knex } from 'knex';
-import { ForbiddenError, Permissions, type Clock, type Principal } from '@switchboard/sdk';
+import { Permissions, type Clock } from '@switchboard/sdk';
 import { defineOperation, type Operation } from '../api/operation.js';
 import { agentStates } from './agent-states.js';
+import { CHAT, conversationOnly, readCheck } from './conversation-operations.js';
 import type { ConversationService } from './conversation-service.js';
 import { queueStatus } from './queue-status.js';
 import type { SurveyStore } from './survey-store.js';
 import { scopeTenant, tenantIdField } from './tenant-scope.js';
-
-const conversationOnly = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['conversationId'],
-  properties: { conversationId: { type: 'string', minLength: 1, maxLength: 40 } },
-} as const;
-const CHAT = ['user', 'system', 'visitor'] as const;
 
 /**
  * What the console and the widget need around a chat: agents' load for supervisors and
@@ -96,11 +89,4 @@ export function deskOperations(deps: {
       },
     }),
   ];
-}
-
-function readCheck(principal: Principal): void {
-  if (principal.kind !== 'user') return;
-  if (!principal.permissions.has(Permissions.ConversationRead) && !principal.permissions.has('*')) {
-    throw new ForbiddenError(`This needs the "${Permissions.ConversationRead}" permission.`);
-  }
 }
