@@ -1,25 +1,11 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { NotFoundError } from '@switchboard/sdk';
 import { CONSOLE_CSP, widgetFrameCsp } from './content-security.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.wav': 'audio/wav',
-  '.map': 'application/json',
-};
+import { sendFile } from './static-file.js';
 
 /** Where the built apps are, and how the widget frame learns which sites may embed it. */
 export interface AppRoutesOptions {
@@ -101,21 +87,11 @@ function requireBuilt(dir: string | null, app: string): string {
 
 function serveFile(ctx: Context, dir: string, path: string): void {
   const file = resolve(dir, normalize(path));
-  const type = TYPES[extname(file)];
-  let size = -1;
-  try {
-    size = file.startsWith(dir + sep) && type ? statSync(file).size : -1;
-  } catch {
-    size = -1;
-  }
-  if (size < 0) throw new NotFoundError('No such file.', 'NOT_FOUND');
-  ctx.type = type!;
-  ctx.length = size;
-  ctx.set('X-Content-Type-Options', 'nosniff');
+  // Hashed bundles never change under their name; pages and the loader must be revalidated.
+  const hashed = file.includes(`${sep}assets${sep}`);
+  sendFile(ctx, file, [dir], {
+    cacheControl: hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    message: 'No such file.',
+  });
   ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  ctx.set(
-    'Cache-Control',
-    file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-  );
-  ctx.body = createReadStream(file);
 }

@@ -1,18 +1,11 @@
-import { createReadStream, statSync } from 'node:fs';
-import { extname, normalize, resolve, sep } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import Router from '@koa/router';
 import { InputError, NotFoundError, type Principal } from '@switchboard/sdk';
 import type { PluginHost } from '../plugins/plugin-host.js';
+import { sendFile } from './static-file.js';
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.map': 'application/json',
-};
+/** Plugin UI folders serve code, styles, data and images only (docs/api.md). */
+const UI_TYPES = ['.js', '.mjs', '.css', '.json', '.svg', '.png', '.map'];
 
 /** UI assembly: the contribution list, and the plugin modules it points at. */
 export function uiRoutes(host: PluginHost): Router {
@@ -38,20 +31,11 @@ export function uiRoutes(host: PluginHost): Router {
     const roots = host.uiRootsOf(id);
     const raw = ctx.params.path as unknown;
     const file = resolve(dir, normalize(Array.isArray(raw) ? raw.join('/') : String(raw ?? '')));
-    const allowed = roots.some((root) => file.startsWith(root + sep));
-    const type = TYPES[extname(file)];
-    let size = -1;
-    try {
-      size = allowed && type ? statSync(file).size : -1;
-    } catch {
-      size = -1;
-    }
-    if (size < 0) throw new NotFoundError('No such UI file.', 'NOT_FOUND');
-    ctx.type = type!;
-    ctx.length = size;
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.body = createReadStream(file);
+    sendFile(ctx, file, roots, {
+      cacheControl: 'no-cache',
+      message: 'No such UI file.',
+      types: UI_TYPES,
+    });
   });
 
   return router;
