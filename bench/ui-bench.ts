@@ -6,10 +6,8 @@
  * build runs tsc; scripts/bootstrap.sh also runs the Vite builds) and Chromium
  * (scripts/chromium.sh). Writes bench/results/ui-<timestamp>.json and latest-ui.json.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { measureWidget } from '../apps/widget/test/support/measure.js';
+import { initialJs, measureWidget } from '../apps/widget/test/support/measure.js';
 import {
   REPO_ROOT,
   environment,
@@ -19,30 +17,6 @@ import {
   round,
   writeResults,
 } from './lib.js';
-
-const gz = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
-
-/** Entry script and module preloads of a built app's HTML page, with raw and gzipped sizes. */
-function initialJs(
-  dist: string,
-  page: string,
-  base: string,
-): { files: string[]; bytes: number; gzip: number } {
-  const html = readFileSync(join(dist, page), 'utf8');
-  const escaped = base.replace(/[/]/g, '\\/');
-  const files = [
-    ...html.matchAll(new RegExp(`<script[^>]+src="${escaped}([^"]+\\.js)"`, 'g')),
-    ...html.matchAll(
-      new RegExp(`<link[^>]+rel="modulepreload"[^>]+href="${escaped}([^"]+\\.js)"`, 'g'),
-    ),
-  ].map((m) => m[1]!);
-  const contents = files.map((f) => readFileSync(join(dist, f)));
-  return {
-    files,
-    bytes: contents.reduce((n, b) => n + b.length, 0),
-    gzip: contents.reduce((n, b) => n + gz(b), 0),
-  };
-}
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
 const widget = await measureWidget({ runs });

@@ -35,21 +35,41 @@ export interface WidgetMeasurement extends WidgetSizes {
 
 const gz = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
 
-/** Sizes of the built loader and of the frame's initial JavaScript (gzip level 9). */
-export function widgetSizes(dist = WIDGET_DIST): WidgetSizes {
-  const loader = readFileSync(join(dist, 'loader.js'));
-  const html = readFileSync(join(dist, 'frame.html'), 'utf8');
+/**
+ * The scripts a built page loads at once (its entry script and module preloads under `base`),
+ * with their raw and gzipped (level 9) sizes. Used for the widget frame and the console.
+ */
+export function initialJs(
+  dist: string,
+  page: string,
+  base: string,
+): { files: string[]; bytes: number; gzip: number } {
+  const html = readFileSync(join(dist, page), 'utf8');
+  const prefix = base.replace(/[/.]/g, '\\$&');
   const files = [
-    ...html.matchAll(/<script[^>]+src="\/widget\/([^"]+\.js)"/g),
-    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/widget\/([^"]+\.js)"/g),
+    ...html.matchAll(new RegExp(`<script[^>]+src="${prefix}([^"]+\\.js)"`, 'g')),
+    ...html.matchAll(
+      new RegExp(`<link[^>]+rel="modulepreload"[^>]+href="${prefix}([^"]+\\.js)"`, 'g'),
+    ),
   ].map((m) => m[1]!);
   const contents = files.map((f) => readFileSync(join(dist, f)));
   return {
+    files,
+    bytes: contents.reduce((n, b) => n + b.length, 0),
+    gzip: contents.reduce((n, b) => n + gz(b), 0),
+  };
+}
+
+/** Sizes of the built loader and of the frame's initial JavaScript (gzip level 9). */
+export function widgetSizes(dist = WIDGET_DIST): WidgetSizes {
+  const loader = readFileSync(join(dist, 'loader.js'));
+  const frame = initialJs(dist, 'frame.html', '/widget/');
+  return {
     loaderBytes: loader.length,
     loaderGzipBytes: gz(loader),
-    frameJsFiles: files,
-    frameJsBytes: contents.reduce((n, b) => n + b.length, 0),
-    frameJsGzipBytes: contents.reduce((n, b) => n + gz(b), 0),
+    frameJsFiles: frame.files,
+    frameJsBytes: frame.bytes,
+    frameJsGzipBytes: frame.gzip,
   };
 }
 
