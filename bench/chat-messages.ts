@@ -403,6 +403,11 @@ export async function measureMessages(
       const rates =
         sustained < rate ? [Math.max(50, Math.round(sustained / 2 / 50) * 50), rate] : [rate];
       latency = [];
+      // With --cpu-prof, the latency runs get a profile of their own (next to the saturation one).
+      const profiler = options.profileFile
+        ? await InspectorSession.connect(server.inspectorUrl!)
+        : null;
+      await profiler?.startProfile();
       for (const offered of rates) {
         for (const target of TARGETS) {
           const run = await openLoopRun(
@@ -421,6 +426,10 @@ export async function measureMessages(
               `${run.closedPairs ? `, ${run.closedPairs} pairs closed by the server` : ''})`,
           );
         }
+      }
+      if (profiler) {
+        await profiler.stopProfile(options.profileFile!.replace('-saturation-', '-latency-'));
+        profiler.close();
       }
     }
 

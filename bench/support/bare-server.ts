@@ -59,8 +59,11 @@ const queue: Pending[] = [];
 let flushing = false;
 
 const db = relay ? await openDatabase(args.db!, args.synchronous!) : null;
-/** Rows per INSERT statement, as the kernel's MessageLog: few driver round trips per batch. */
-const INSERT_CHUNK = 50;
+/**
+ * Rows per INSERT statement, as the kernel's MessageLog (`INSERT_ROWS` in
+ * core/src/chat/message-batch-sql.ts): few driver round trips per batch.
+ */
+const INSERT_CHUNK = 256;
 const COLUMNS = `INSERT INTO bench_messages (id, tenant_id, conversation_id, seq, visitor_seq, author_kind,
   author_id, kind, visibility, body, client_message_id, metadata, created_at) VALUES `;
 const ROW = "(?, 'default', ?, ?, ?, 'visitor', ?, 'text', 'public', ?, ?, '{}', ?)";

@@ -1,6 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * Random bytes are drawn 4 KiB at a time from the CSPRNG and handed out 10 per id: one call per
+ * 409 ids instead of one per id (a message batch makes hundreds of ids). Bytes are never reused.
+ */
+const POOL_BYTES = 4096;
+const ID_BYTES = 10;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolOffset = POOL_BYTES;
 
 /**
  * A new id: `<prefix>_` + 10 characters of time (ms, Crockford base32, so ids sort by creation)
@@ -13,13 +22,19 @@ export function newId(prefix: string, now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  if (poolOffset + ID_BYTES > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const start = poolOffset;
+  poolOffset += ID_BYTES;
   let random = '';
   for (let i = 0; i < 16; i++) {
     // 5 bits per character out of 80 random bits.
     const bit = i * 5;
     const byte = bit >> 3;
-    const value = ((bytes[byte]! << 8) | (bytes[byte + 1] ?? 0)) >> (11 - (bit & 7));
+    const next = byte + 1 < ID_BYTES ? pool[start + byte + 1]! : 0;
+    const value = ((pool[start + byte]! << 8) | next) >> (11 - (bit & 7));
     random += ALPHABET[value & 31];
   }
   return `${prefix}_${time}${random}`;

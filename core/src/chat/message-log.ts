@@ -10,6 +10,7 @@ import { colourOf, toConversation, type ConversationRecord } from './conversatio
 import type { StoredMessage } from './egress.js';
 import { newId } from './ids.js';
 import { writeJson } from './json-column.js';
+import { INSERT_ROWS, MESSAGE_COLUMNS, MessageBatchSql } from './message-batch-sql.js';
 import { toMessage } from './message-record.js';
 
 /** A message ready to be stored (after `session.beforeMessage`). */
@@ -46,8 +47,6 @@ export interface Appended {
   readonly changed: boolean;
 }
 
-const INSERT_CHUNK = 50;
-
 /**
  * Appends messages to conversations with a gap-free per-conversation `seq` (and a visitor seq
  * over the public ones). The conversation row is locked (`FOR UPDATE` on PostgreSQL; sqlite runs
@@ -56,10 +55,14 @@ const INSERT_CHUNK = 50;
  * below uses it for group commit.
  */
 export class MessageLog {
+  private readonly sql: MessageBatchSql;
+
   constructor(
     private readonly knex: Knex,
-    private readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+    dialect: 'sqlite' | 'postgres',
+  ) {
+    this.sql = new MessageBatchSql(dialect);
+  }
 
   /** Appends `messages` in order inside `trx`; every message gets its own outcome or error. */
   async appendMany(
@@ -68,15 +71,19 @@ export class MessageLog {
     now: number,
   ): Promise<(Appended | Error)[]> {
     const ids = [...new Set(messages.map((m) => m.conversationId))];
-    let query = trx('core_conversations').whereIn('id', ids);
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    const rows = (await query) as Record<string, unknown>[];
+    // Both reads are sent at once: one wait for the database instead of two. On PostgreSQL the
+    // connection runs them in order, so the idempotency lookup still follows the row locks.
+    const [result, existing] = await settleBoth(
+      trx.raw(this.sql.selectConversations(ids.length), ids),
+      this.findExisting(trx, messages),
+    );
+    const rows = this.sql.rows(result);
     const conversations = new Map(rows.map((r) => [r.id as string, toConversation(r)]));
-    const existing = await this.findExisting(trx, messages);
 
     const outcomes: (Appended | Error)[] = [];
-    const inserts: Record<string, unknown>[] = [];
-    const touched = new Map<string, { from: ConversationRecord; to: ConversationRecord }>();
+    const values: Knex.Value[] = [];
+    let inserted = 0;
+    const touched = new Map<string, ConversationRecord>();
     const seen = new Map<string, Appended>();
     for (const m of messages) {
       const current = conversations.get(m.conversationId);
@@ -111,22 +118,23 @@ export class MessageLog {
         m.kind !== 'event' &&
         (m.author.kind === 'visitor' || m.author.kind === 'agent' || m.author.kind === 'bot');
       const wakes = current.state === 'idle' && speaks;
-      const next: ConversationRecord = {
+      const state = wakes ? 'active' : current.state;
+      const lastAuthor = speaks
+        ? m.author.kind === 'bot'
+          ? 'agent'
+          : m.author.kind
+        : current.lastAuthor;
+      const withColour: ConversationRecord = {
         ...current,
         lastSeq,
         lastVisitorSeq,
-        lastAuthor: speaks
-          ? m.author.kind === 'bot'
-            ? 'agent'
-            : m.author.kind
-          : current.lastAuthor,
-        state: wakes ? 'active' : current.state,
+        lastAuthor,
+        state,
         updatedAt: now,
+        colour: colourOf(state, lastAuthor),
       };
-      const withColour = { ...next, colour: colourOf(next.state, next.lastAuthor) };
       conversations.set(m.conversationId, withColour);
-      const prior = touched.get(m.conversationId);
-      touched.set(m.conversationId, { from: prior?.from ?? current, to: withColour });
+      touched.set(m.conversationId, withColour);
       const message: StoredMessage = {
         id: newId('msg', now),
         tenantId: m.tenantId,
@@ -141,21 +149,23 @@ export class MessageLog {
         metadata: m.metadata,
         createdAt: now,
       };
-      inserts.push({
-        id: message.id,
-        tenant_id: message.tenantId,
-        conversation_id: message.conversationId,
-        seq: message.seq,
-        visitor_seq: message.visitorSeq,
-        author_kind: message.author.kind,
-        author_id: message.author.id,
-        kind: message.kind,
-        visibility: message.visibility,
-        body: message.body,
-        client_message_id: message.clientMessageId,
-        metadata: writeJson(message.metadata),
-        created_at: message.createdAt,
-      });
+      // In the order of MESSAGE_COLUMNS.
+      values.push(
+        message.id,
+        message.tenantId,
+        message.conversationId,
+        message.seq,
+        message.visitorSeq,
+        message.author.kind,
+        message.author.id,
+        message.kind,
+        message.visibility,
+        message.body,
+        message.clientMessageId,
+        writeJson(message.metadata),
+        message.createdAt,
+      );
+      inserted++;
       const appended: Appended = {
         message,
         conversation: withColour,
@@ -166,55 +176,24 @@ export class MessageLog {
       if (key) seen.set(key, appended);
       outcomes.push(appended);
     }
-    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      await trx('core_messages').insert(inserts.slice(i, i + INSERT_CHUNK));
+    const width = MESSAGE_COLUMNS.length;
+    // The inserts and the counters do not depend on each other: sent together, they cost one wait.
+    const writes: Promise<unknown>[] = [];
+    for (let row = 0; row < inserted; row += INSERT_ROWS) {
+      const count = Math.min(INSERT_ROWS, inserted - row);
+      const chunk = values.slice(row * width, (row + count) * width);
+      writes.push(trx.raw(this.sql.insertMessages(count), chunk));
     }
-    if (touched.size === 1) {
-      const [[id, { to }]] = [...touched];
-      await trx('core_conversations').where({ id }).update({
-        last_seq: to.lastSeq,
-        last_visitor_seq: to.lastVisitorSeq,
-        last_author: to.lastAuthor,
-        state: to.state,
-        updated_at: now,
-      });
-    } else if (touched.size > 1) {
-      await this.updateCounters(
-        trx,
-        [...touched.values()].map((t) => t.to),
-        now,
-      );
+    if (touched.size > 0) {
+      const bindings: Knex.Value[] = [];
+      for (const c of touched.values()) {
+        bindings.push(c.id, c.lastSeq, c.lastVisitorSeq, c.lastAuthor, c.state);
+      }
+      bindings.push(now);
+      writes.push(trx.raw(this.sql.updateCounters(touched.size), bindings));
     }
+    await settleAll(writes);
     return outcomes;
-  }
-
-  /**
-   * Writes the new counters of many conversations in one statement (`CASE id WHEN … THEN …`),
-   * so a batch costs the same few statements however many conversations it touches.
-   */
-  private async updateCounters(
-    trx: Knex.Transaction,
-    records: readonly ConversationRecord[],
-    now: number,
-  ): Promise<void> {
-    // Casts give PostgreSQL the type of each bound value; sqlite accepts them as they are.
-    const column = (type: 'INTEGER' | 'TEXT', pick: (r: ConversationRecord) => Knex.Value) => {
-      const cases = records.map(() => `WHEN ? THEN CAST(? AS ${type})`).join(' ');
-      const bindings: Knex.Value[] = records.flatMap((r) => [r.id, pick(r)]);
-      return trx.raw(`CASE id ${cases} END`, bindings);
-    };
-    await trx('core_conversations')
-      .whereIn(
-        'id',
-        records.map((r) => r.id),
-      )
-      .update({
-        last_seq: column('INTEGER', (r) => r.lastSeq),
-        last_visitor_seq: column('INTEGER', (r) => r.lastVisitorSeq),
-        last_author: column('TEXT', (r) => r.lastAuthor),
-        state: column('TEXT', (r) => r.state),
-        updated_at: now,
-      });
   }
 
   /** Appends one message in its own transaction (or `trx`). */
@@ -236,10 +215,9 @@ export class MessageLog {
     // conversation's history.
     const keyed = withIds.filter((m) => m.author.id !== null);
     if (keyed.length === 0) return found;
-    const rows = (await trx('core_messages').whereIn(
-      ['conversation_id', 'author_id', 'client_message_id'],
-      keyed.map((m) => [m.conversationId, m.author.id!, m.clientMessageId!]),
-    )) as Record<string, unknown>[];
+    const keys: string[] = [];
+    for (const m of keyed) keys.push(m.conversationId, m.author.id!, m.clientMessageId!);
+    const rows = this.sql.rows(await trx.raw(this.sql.selectExisting(keyed.length), keys));
     for (const row of rows) {
       const message = toMessage(row);
       found.set(
@@ -273,4 +251,19 @@ function checkGuard(m: NewMessage, c: ConversationRecord): Error | null {
     );
   }
   return null;
+}
+
+/**
+ * Waits for every statement sent together to finish, then fails with the first error: the
+ * transaction rolls back only once none of its statements is still running.
+ */
+async function settleAll(statements: readonly Promise<unknown>[]): Promise<unknown[]> {
+  const settled = await Promise.allSettled(statements);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+}
+
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  return (await settleAll([a, b])) as [A, B];
 }

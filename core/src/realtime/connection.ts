@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Principal } from '@switchboard/sdk';
 
@@ -43,9 +44,13 @@ export class Connection {
   /** Events held back while resuming, and their size in bytes. */
   held: HeldEvent[] | null = null;
   heldBytes = 0;
+  /** True while the TCP socket is corked: frames written this tick leave in one write. */
+  corked = false;
 
   constructor(
     readonly ws: WebSocket,
+    /** The TCP socket under `ws` (from the upgrade), corked while a tick writes frames. */
+    readonly socket: Duplex,
     readonly id: string,
     readonly ip: string,
     readonly origin: string | null,

@@ -109,8 +109,12 @@ export function subscribeFanOut(events: EventBus, target: FanOutTarget): Disposa
         }
       }
       const staffEvent: ConversationEvent = { type: 'conversation.updated', conversation };
-      const frame = encode(staffEvent);
-      sockets.forEachStaff(tenantId, (conn) => target.deliver(conn, frame));
+      // Encoded on the first staff socket only: routing moves thousands of chats a second, often
+      // with no console connected to the tenant.
+      let frame: Buffer | undefined;
+      sockets.forEachStaff(tenantId, (conn) =>
+        target.deliver(conn, (frame ??= encode(staffEvent))),
+      );
       const visitors = ownSockets(sockets.visitorSockets(conversation.visitorId), tenantId);
       if (visitors.length === 0) return;
       const view = toVisitorConversation(conversation, p.lastVisitorSeq);
