@@ -18,3 +18,9 @@ export interface PluginDatabase {
   /** A query builder on one of this plugin's tables. */
   table<TRecord extends {} = any>(name: string): Knex.QueryBuilder<TRecord>;
 }
+
+/**
+ * A transaction the kernel hands a plugin so its own rows commit with the kernel's (for example
+ * {@link AssignManyOptions.inTransaction}); use it like the shared knex instance. @public
+ */
+export type DatabaseTransaction = Knex.Transaction;

@@ -1,3 +1,4 @@
+import type { DatabaseTransaction } from './database.js';
 import type {
   ConversationSnapshot,
   MessageSnapshot,
@@ -14,6 +15,15 @@ export interface AssignManyOutcome {
   readonly conversationId: string;
   readonly agentId: string;
   readonly code: null | 'CONVERSATION_TAKEN' | 'AGENT_AT_CAPACITY' | 'USER_NOT_FOUND';
+}
+
+/** Options of {@link ConversationsService.assignMany}. @public */
+export interface AssignManyOptions {
+  /** Runs inside the assignment's transaction with the items that committed. */
+  readonly inTransaction?: (
+    trx: DatabaseTransaction,
+    committed: readonly AssignManyOutcome[],
+  ) => Promise<void>;
 }
 
 /**
@@ -77,10 +87,16 @@ export interface ConversationsService {
    * is guarded in SQL like `assign` (agent rows locked, still waiting and not offered, load plus
    * standing offers below capacity); items failing a guard answer their error code, the rest
    * commit together. Outcomes come back in the order of `items`.
+   *
+   * `options.inTransaction` writes the plugin's own rows about the committed items (an ACD's
+   * decision records) inside the same transaction, after the kernel's writes: both commit or
+   * neither does, and if it throws, `assignMany` rejects with nothing assigned. Use the given
+   * transaction for every statement (e.g. `trx(ctx.db.tableName('decisions')).insert(...)`).
    */
   assignMany(
     tenantId: string,
     items: readonly { conversationId: string; agentId: string; reason: string }[],
+    options?: AssignManyOptions,
   ): Promise<AssignManyOutcome[]>;
   /**
    * Runs every routing pass through `router` instead of the hook-by-hook pass (for an ACD with

@@ -27,7 +27,17 @@ import {
 import { newId } from './ids.js';
 import { bool, writeJson } from './json-column.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
+import type { StoredMessage } from './egress.js';
 import { toMessageSnapshot } from './message-record.js';
+import {
+  agentsWithLoad,
+  conversationsById,
+  insertMessages,
+  moveToAgents,
+  stampAssigned,
+  type AgentLoadRow,
+  type MessageRow,
+} from './group-assignment-sql.js';
 
 /** What a visitor's chat request turned into. */
 export type ChatRequestOutcome =
@@ -395,15 +405,17 @@ export class ConversationService {
 
   /**
    * Assigns many waiting chats in ONE transaction (routing's group commit). Each item is still
-   * guarded in SQL exactly like `assign`: the agents' rows are locked (PostgreSQL, in id order so
+   * guarded exactly like `assign`: the agents' rows are locked (PostgreSQL, in id order so
    * concurrent batches cannot deadlock), the conversations must still be waiting and not offered,
    * and each agent's open load plus standing offers, counted inside the transaction, must stay
    * below their capacity. Items that fail a guard are answered with their error code; the others
-   * commit together. Hooks and bus events follow the commit, item by item.
+   * commit together, with `options.inTransaction` (a plugin's own rows about them) in the same
+   * transaction. Hooks and bus events follow the commit, item by item.
    */
   async assignMany(
     tenantId: string,
     items: readonly { conversationId: string; agentId: string; reason: string }[],
+    options: AssignManyOptions = {},
   ): Promise<AssignManyOutcome[]> {
     if (items.length === 0) return [];
     const now = this.deps.clock.now();
@@ -416,147 +428,58 @@ export class ConversationService {
       code: 'CONVERSATION_TAKEN',
     }));
     const committed = await this.deps.knex.transaction(async (trx) => {
-      // Looked up by primary key only (a tenant or state filter makes sqlite scan an index of
-      // every waiting chat); tenant, state and offer are checked on the locked rows below.
-      let users = trx('core_users')
-        .whereIn('id', agentIds)
-        .orderBy('id')
-        .select('id', 'tenant_id', 'name', 'capacity', 'disabled');
-      if (pg) users = users.forUpdate();
-      const agents = new Map(
-        ((await users) as Record<string, unknown>[])
-          .filter((u) => u.tenant_id === tenantId)
-          .map((u) => [u.id as string, u]),
-      );
-      let waiting = trx('core_conversations').whereIn('id', conversationIds).orderBy('id');
-      if (pg) waiting = waiting.forUpdate();
+      const agents = new Map<string, AgentLoadRow>();
+      const load = new Map<string, number>();
+      for (const row of await agentsWithLoad(trx, pg, agentIds)) {
+        if (row.tenant_id !== tenantId) continue;
+        agents.set(row.id, row);
+        load.set(row.id, Number(row.load));
+      }
+      // Looked up by primary key only; tenant, state and offer are checked on the rows read.
       const free = new Map<string, ConversationRecord>();
-      for (const row of (await waiting) as Record<string, unknown>[]) {
+      for (const row of await conversationsById(trx, pg, conversationIds)) {
         const record = toConversation(row);
         if (record.tenantId === tenantId && record.state === 'waiting' && !record.offeredTo) {
           free.set(record.id, record);
         }
       }
-      const load = new Map<string, number>();
-      const held = (await trx('core_conversations')
-        .whereIn('assigned_agent_id', agentIds)
-        .whereNull('ended_at')
-        .groupBy('assigned_agent_id')
-        .select('assigned_agent_id as agent')
-        .count({ n: '*' })) as { agent: string; n: number | string }[];
-      const offered = (await trx('core_conversations')
-        .whereIn('offered_to', agentIds)
-        .where({ state: 'waiting' })
-        .groupBy('offered_to')
-        .select('offered_to as agent')
-        .count({ n: '*' })) as { agent: string; n: number | string }[];
-      for (const row of [...held, ...offered]) {
-        load.set(row.agent, (load.get(row.agent) ?? 0) + Number(row.n));
-      }
       const accepted: { index: number; conversationId: string; agentId: string }[] = [];
+      const taken = new Set<string>();
       items.forEach((item, index) => {
         const agent = agents.get(item.agentId);
         if (!agent || bool(agent.disabled)) {
           outcomes[index] = { ...outcomes[index]!, code: 'USER_NOT_FOUND' };
           return;
         }
-        if (!free.has(item.conversationId)) return;
+        // A chat listed twice goes to its first item only.
+        if (!free.has(item.conversationId) || taken.has(item.conversationId)) return;
         const current = load.get(item.agentId) ?? 0;
         if (current >= Number(agent.capacity)) {
           outcomes[index] = { ...outcomes[index]!, code: 'AGENT_AT_CAPACITY' };
           return;
         }
         load.set(item.agentId, current + 1);
+        taken.add(item.conversationId);
         accepted.push({ index, conversationId: item.conversationId, agentId: item.agentId });
       });
       if (accepted.length === 0) return [];
-      // One statement moves every accepted chat; its agent.joined event takes the next seq.
-      const cases = accepted.map(() => 'WHEN ? THEN ?').join(' ');
-      const bindings = accepted.flatMap((a) => [a.conversationId, a.agentId]);
-      await trx('core_conversations')
-        .whereIn(
-          'id',
-          accepted.map((a) => a.conversationId),
-        )
-        .update({
-          state: 'active',
-          assigned_agent_id: trx.raw(`CASE id ${cases} END`, bindings),
-          offered_to: null,
-          offered_at: null,
-          offer_expires_at: null,
-          waiting_since: null,
-          last_seq: trx.raw('last_seq + 1'),
-          last_visitor_seq: trx.raw('last_visitor_seq + 1'),
-          updated_at: now,
-        });
-      await trx('core_users')
-        .whereIn('id', [...new Set(accepted.map((a) => a.agentId))])
-        .update({ last_assigned_at: now });
-      const appended = accepted.map((a): Appended => {
-        const before = free.get(a.conversationId)!;
-        const name = String(agents.get(a.agentId)!.name);
-        const event = systemEvent(
-          tenantId,
-          a.conversationId,
-          'agent.joined',
-          `${name} joined the chat.`,
-          {
-            agentId: a.agentId,
-            authorName: name,
-            agentName: name,
-          },
-        );
-        const conversation: ConversationRecord = {
-          ...before,
-          state: 'active',
-          assignedAgentId: a.agentId,
-          offeredTo: null,
-          offerExpiresAt: null,
-          waitingSince: null,
-          lastSeq: before.lastSeq + 1,
-          lastVisitorSeq: before.lastVisitorSeq + 1,
-          colour: colourOf('active', before.lastAuthor),
-          updatedAt: now,
-        };
-        return {
-          message: {
-            id: newId('msg', now),
-            tenantId,
-            conversationId: a.conversationId,
-            seq: conversation.lastSeq,
-            visitorSeq: conversation.lastVisitorSeq,
-            author: event.author,
-            kind: event.kind,
-            visibility: event.visibility,
-            body: event.body,
-            clientMessageId: null,
-            metadata: event.metadata,
-            createdAt: now,
-          },
-          conversation,
-          duplicate: false,
-          stateChange: null,
-          changed: true,
-        };
+      await moveToAgents(trx, accepted, now);
+      await stampAssigned(trx, [...new Set(accepted.map((a) => a.agentId))], now);
+      const done = accepted.map((a) => {
+        const name = agents.get(a.agentId)!.name;
+        return { ...a, appended: joined(free.get(a.conversationId)!, a.agentId, name, now) };
       });
-      const rows = appended.map(({ message: m }) => ({
-        id: m.id,
-        tenant_id: m.tenantId,
-        conversation_id: m.conversationId,
-        seq: m.seq,
-        visitor_seq: m.visitorSeq,
-        author_kind: m.author.kind,
-        author_id: m.author.id,
-        kind: m.kind,
-        visibility: m.visibility,
-        body: m.body,
-        client_message_id: null,
-        metadata: writeJson(m.metadata),
-        created_at: m.createdAt,
-      }));
-      for (let i = 0; i < rows.length; i += 50)
-        await trx('core_messages').insert(rows.slice(i, i + 50));
-      return accepted.map((a, i) => ({ ...a, appended: appended[i]! }));
+      await insertMessages(
+        trx,
+        done.map((d) => messageRow(d.appended.message)),
+      );
+      if (options.inTransaction) {
+        await options.inTransaction(
+          trx,
+          done.map((d) => ({ conversationId: d.conversationId, agentId: d.agentId, code: null })),
+        );
+      }
+      return done;
     });
     for (const { index, agentId, appended } of committed) {
       const reason = items[index]!.reason;
@@ -1019,6 +942,80 @@ export class ConversationService {
     const row = await query;
     if (!row) throw new NotFoundError(`No agent "${agentId}".`, 'USER_NOT_FOUND');
   }
+}
+
+/** What `assignMany` also does inside its transaction. */
+export interface AssignManyOptions {
+  /**
+   * Writes the caller's own rows about the items that committed (a routing plugin's decision
+   * records), in the same transaction: both commit, or neither does.
+   */
+  readonly inTransaction?: (
+    trx: Knex.Transaction,
+    committed: readonly AssignManyOutcome[],
+  ) => Promise<void>;
+}
+
+/** A waiting chat taken by an agent: its new state and its `agent.joined` event, as stored. */
+function joined(before: ConversationRecord, agentId: string, name: string, now: number): Appended {
+  const event = systemEvent(
+    before.tenantId,
+    before.id,
+    'agent.joined',
+    `${name} joined the chat.`,
+    { agentId, authorName: name, agentName: name },
+  );
+  const conversation: ConversationRecord = {
+    ...before,
+    state: 'active',
+    assignedAgentId: agentId,
+    offeredTo: null,
+    offerExpiresAt: null,
+    waitingSince: null,
+    lastSeq: before.lastSeq + 1,
+    lastVisitorSeq: before.lastVisitorSeq + 1,
+    colour: colourOf('active', before.lastAuthor),
+    updatedAt: now,
+  };
+  return {
+    message: {
+      id: newId('msg', now),
+      tenantId: before.tenantId,
+      conversationId: before.id,
+      seq: conversation.lastSeq,
+      visitorSeq: conversation.lastVisitorSeq,
+      author: event.author,
+      kind: event.kind,
+      visibility: event.visibility,
+      body: event.body,
+      clientMessageId: null,
+      metadata: event.metadata,
+      createdAt: now,
+    },
+    conversation,
+    duplicate: false,
+    stateChange: null,
+    changed: true,
+  };
+}
+
+/** A stored message as a `core_messages` row, in the insert's column order. */
+function messageRow(m: StoredMessage): MessageRow {
+  return [
+    m.id,
+    m.tenantId,
+    m.conversationId,
+    m.seq,
+    m.visitorSeq,
+    m.author.kind,
+    m.author.id,
+    m.kind,
+    m.visibility,
+    m.body,
+    m.clientMessageId,
+    writeJson(m.metadata),
+    m.createdAt,
+  ];
 }
 
 /** One item of `assignMany`: `code` is null when it committed, else why it did not. */

@@ -51,8 +51,8 @@ export function conversationsServiceFor(deps: {
     async assign(tenantId, id, agentId, reason) {
       return toSnapshot(await conversations.assign(tenantId, id, agentId, reason));
     },
-    async assignMany(tenantId, items) {
-      return conversations.assignMany(tenantId, items);
+    async assignMany(tenantId, items, options) {
+      return conversations.assignMany(tenantId, items, options);
     },
     routeWith(router) {
       return dispatcher.routeWith(router);

@@ -58,8 +58,11 @@ async function openSqlite(config: DatabaseConfig, logger: Logger): Promise<Datab
         conn: { exec(sql: string, cb: (err: Error | null) => void): void },
         done: (err: Error | null, conn: unknown) => void,
       ) {
+        // A 64 MiB page cache (allocated only as used; sqlite's default is 2 MiB) keeps the hot
+        // indexes of conversations and messages in memory: group commits touch many of their
+        // pages, and re-reading them from the OS made commits a third slower in the ACD bench.
         conn.exec(
-          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ${synchronous}; PRAGMA busy_timeout = 5000;`,
+          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ${synchronous}; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;`,
           (err) => done(err, conn),
         );
       },

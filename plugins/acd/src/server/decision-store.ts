@@ -1,4 +1,4 @@
-import type { PluginDatabase } from '@switchboard/sdk';
+import type { DatabaseTransaction, PluginDatabase } from '@switchboard/sdk';
 import type { Decision } from '../common/acd-service.js';
 
 /** Rows per INSERT: 11 parameters each, well under both databases' limits. */
@@ -18,7 +18,7 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Decisions in `acd_decisions`, written after the group commit that made them. The insert is one
+ * Decisions in `acd_decisions`, written inside the group commit that made them. The insert is one
  * plain multi-row statement built here (the same SQL on sqlite and PostgreSQL: unquoted lower-case
  * names), not through the query builder, whose per-row work cost more than the database's.
  */
@@ -39,7 +39,12 @@ export class DecisionStore {
     return sql;
   }
 
-  async insert(tenantId: string, decisions: readonly Decision[]): Promise<void> {
+  /** Writes decisions, inside `trx` when given (the group commit that made them). */
+  async insert(
+    tenantId: string,
+    decisions: readonly Decision[],
+    trx: DatabaseTransaction | PluginDatabase['knex'] = this.db.knex,
+  ): Promise<void> {
     for (let i = 0; i < decisions.length; i += CHUNK) {
       const chunk = decisions.slice(i, i + CHUNK);
       const bindings: (string | number)[] = [];
@@ -58,7 +63,7 @@ export class DecisionStore {
           d.decidedAt,
         );
       }
-      await this.db.knex.raw(this.statement(chunk.length), bindings);
+      await trx.raw(this.statement(chunk.length), bindings);
     }
   }
 

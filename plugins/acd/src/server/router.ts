@@ -223,8 +223,8 @@ export class AcdRouter {
   }
 
   /**
-   * Commits one group: the assignments in one `assignMany` transaction, then their decision
-   * rows. True when some item was refused (stale index: it is read again next pass).
+   * Commits one group: the assignments and their decision rows in one `assignMany` transaction.
+   * True when some item was refused (stale index: it is read again next pass).
    */
   private async commit(
     tenantId: string,
@@ -234,6 +234,7 @@ export class AcdRouter {
   ): Promise<boolean> {
     let refused = false;
     try {
+      const byConversation = new Map(items.map((p) => [p.conversation.id, p.decision]));
       const outcomes = await this.deps.conversations.assignMany(
         tenantId,
         items.map((p) => ({
@@ -241,12 +242,19 @@ export class AcdRouter {
           agentId: p.decision.agentId,
           reason: `acd:${p.decision.rule}`,
         })),
+        {
+          inTransaction: (trx, committed) =>
+            this.deps.store.insert(
+              tenantId,
+              committed.map((c) => byConversation.get(c.conversationId)!),
+              trx,
+            ),
+        },
       );
       const end = performance.now();
-      const done: Decision[] = [];
-      outcomes.forEach((o, i) => {
+      outcomes.forEach((o) => {
         if (o.code === null) {
-          done.push(items[i]!.decision);
+          this.committed++;
           this.latency(end - passStarted);
           return;
         }
@@ -257,9 +265,7 @@ export class AcdRouter {
           if (agent) index.drop(agent);
         }
       });
-      this.committed += done.length;
       if (refused) this.invalidate(tenantId);
-      await this.deps.store.insert(tenantId, done);
     } catch (error) {
       this.deps.logger.error({ err: error, tenantId }, 'ACD batch commit failed');
       this.invalidate(tenantId);
