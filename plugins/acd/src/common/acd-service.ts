@@ -63,9 +63,10 @@ export interface AcdMetrics {
   /** Time (ms) spent deciding in memory (index lookups and decision records), without I/O. */
   readonly decideMs: number;
   /**
-   * Latencies (ms) of the most recent committed decisions: from the start of the routing pass
-   * that decided them to the commit of their group. A chat that arrived during an earlier pass
-   * waited for it too; benchmarks measure from arrival (see docs/benchmarks.md).
+   * Decision latencies (ms) of the most recent committed decisions: from the moment the router
+   * started deciding the chat to the commit of its group (assignment and decision row durable).
+   * Time spent waiting in the queue before that is not in it; benchmarks measure that from
+   * arrival (see docs/benchmarks.md).
    */
   readonly latenciesMs: readonly number[];
 }

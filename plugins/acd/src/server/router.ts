@@ -17,9 +17,9 @@ import type { DecisionStore } from './decision-store.js';
 import type { ScoreHooks } from './score-hooks.js';
 
 /**
- * Largest group commit: one `assignMany` transaction. Bigger batches amortise the per-statement
- * cost, but the kernel's `UPDATE … CASE` grows with the square of the batch, so past a few
- * hundred items they cost more per item again.
+ * Largest group commit: one `assignMany` transaction of five statements whatever its size.
+ * Bigger groups amortise the statements and the commit (32 per group halve the kernel's rate),
+ * smaller ones bound the decision latency, which is about two groups' commit time.
  */
 export const MAX_BATCH = 256;
 /** Group commits in flight at once: the next one is decided and queued while one commits. */
@@ -31,6 +31,8 @@ const LATENCY_RING = 200_000;
 interface Pending {
   readonly conversation: ConversationSnapshot;
   readonly decision: Decision;
+  /** `performance.now()` when deciding it started: its decision latency runs from here. */
+  readonly decidedAt: number;
 }
 
 /**
@@ -108,7 +110,6 @@ export class AcdRouter {
 
   async pass(tenantId: string): Promise<void> {
     this.passes++;
-    const passStarted = performance.now();
     const { conversations } = this.deps;
     const settings = await this.deps.settings(tenantId);
     const now = this.deps.clock.now();
@@ -139,7 +140,7 @@ export class AcdRouter {
     let retry = false;
     const flush = async (max: number) => {
       if (batch.length > 0) {
-        inFlight.push(this.commit(tenantId, batch, index, passStarted));
+        inFlight.push(this.commit(tenantId, batch, index));
         batch = [];
       }
       while (inFlight.length > max) retry = (await inFlight.shift()!) || retry;
@@ -192,7 +193,7 @@ export class AcdRouter {
           );
           await this.deps.store.insert(tenantId, [decision]);
           this.committed++;
-          this.latency(performance.now() - passStarted);
+          this.latency(performance.now() - started);
         } catch (error) {
           this.conflicts++;
           retry = true;
@@ -201,7 +202,7 @@ export class AcdRouter {
         }
         continue;
       }
-      batch.push({ conversation, decision });
+      batch.push({ conversation, decision, decidedAt: started });
       // A full batch goes at once; while IN_FLIGHT are committing, deciding waits for the oldest.
       if (batch.length >= MAX_BATCH) await flush(IN_FLIGHT - 1);
     }
@@ -226,12 +227,7 @@ export class AcdRouter {
    * Commits one group: the assignments and their decision rows in one `assignMany` transaction.
    * True when some item was refused (stale index: it is read again next pass).
    */
-  private async commit(
-    tenantId: string,
-    items: Pending[],
-    index: AgentIndex,
-    passStarted: number,
-  ): Promise<boolean> {
+  private async commit(tenantId: string, items: Pending[], index: AgentIndex): Promise<boolean> {
     let refused = false;
     try {
       const byConversation = new Map(items.map((p) => [p.conversation.id, p.decision]));
@@ -252,10 +248,10 @@ export class AcdRouter {
         },
       );
       const end = performance.now();
-      outcomes.forEach((o) => {
+      outcomes.forEach((o, i) => {
         if (o.code === null) {
           this.committed++;
-          this.latency(end - passStarted);
+          this.latency(end - items[i]!.decidedAt);
           return;
         }
         refused = true;
