@@ -27,17 +27,15 @@ import {
 import { newId } from './ids.js';
 import { bool, writeJson } from './json-column.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
-import type { StoredMessage } from './egress.js';
 import { toMessageSnapshot } from './message-record.js';
+import { rowsOf } from '../storage/sql-text.js';
 import {
   agentsWithLoad,
-  conversationsById,
-  insertMessages,
   moveToAgents,
   stampAssigned,
   type AgentLoadRow,
-  type MessageRow,
 } from './group-assignment-sql.js';
+import { MessageBatchSql, pushMessageRow } from './message-batch-sql.js';
 
 /** What a visitor's chat request turned into. */
 export type ChatRequestOutcome =
@@ -89,7 +87,12 @@ export class ConversationService {
    */
   private readonly recent = new Map<string, ConversationRecord>();
 
-  constructor(private readonly deps: ConversationServiceDeps) {}
+  /** The message batch's statements, shared by `assignMany` (conversations read, join events). */
+  private readonly batchSql: MessageBatchSql;
+
+  constructor(private readonly deps: ConversationServiceDeps) {
+    this.batchSql = new MessageBatchSql(deps.dialect);
+  }
 
   /** `visibleTo`, served from the recent-conversations cache when possible (sending messages). */
   async visibleForSend(principal: Principal, id: string): Promise<ConversationRecord> {
@@ -437,7 +440,11 @@ export class ConversationService {
       }
       // Looked up by primary key only; tenant, state and offer are checked on the rows read.
       const free = new Map<string, ConversationRecord>();
-      for (const row of await conversationsById(trx, pg, conversationIds)) {
+      const rows = await trx.raw(
+        this.batchSql.selectConversations(conversationIds.length),
+        conversationIds,
+      );
+      for (const row of rowsOf(rows)) {
         const record = toConversation(row);
         if (record.tenantId === tenantId && record.state === 'waiting' && !record.offeredTo) {
           free.set(record.id, record);
@@ -469,10 +476,9 @@ export class ConversationService {
         const name = agents.get(a.agentId)!.name;
         return { ...a, appended: joined(free.get(a.conversationId)!, a.agentId, name, now) };
       });
-      await insertMessages(
-        trx,
-        done.map((d) => messageRow(d.appended.message)),
-      );
+      const values: Knex.Value[] = [];
+      for (const d of done) pushMessageRow(values, d.appended.message);
+      for (const [sql, bindings] of this.batchSql.inserts(values)) await trx.raw(sql, bindings);
       if (options.inTransaction) {
         await options.inTransaction(
           trx,
@@ -997,25 +1003,6 @@ function joined(before: ConversationRecord, agentId: string, name: string, now: 
     stateChange: null,
     changed: true,
   };
-}
-
-/** A stored message as a `core_messages` row, in the insert's column order. */
-function messageRow(m: StoredMessage): MessageRow {
-  return [
-    m.id,
-    m.tenantId,
-    m.conversationId,
-    m.seq,
-    m.visitorSeq,
-    m.author.kind,
-    m.author.id,
-    m.kind,
-    m.visibility,
-    m.body,
-    m.clientMessageId,
-    writeJson(m.metadata),
-    m.createdAt,
-  ];
 }
 
 /** One item of `assignMany`: `code` is null when it committed, else why it did not. */

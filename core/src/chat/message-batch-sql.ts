@@ -7,9 +7,14 @@
  * the `FOR UPDATE` lock PostgreSQL needs.
  */
 
+import type { Knex } from 'knex';
+import { cachedText as cached, list } from '../storage/sql-text.js';
+import type { StoredMessage } from './egress.js';
+import { writeJson } from './json-column.js';
+
 export type Dialect = 'sqlite' | 'postgres';
 
-/** Columns of `core_messages` in the order `messageRow` binds them. */
+/** Columns of `core_messages` in the order `pushMessageRow` binds them. */
 export const MESSAGE_COLUMNS = [
   'id',
   'tenant_id',
@@ -26,42 +31,48 @@ export const MESSAGE_COLUMNS = [
   'created_at',
 ] as const;
 
+/** Appends one message's values to `values`, in `MESSAGE_COLUMNS` order (one flat list a batch). */
+export function pushMessageRow(values: Knex.Value[], m: StoredMessage): void {
+  values.push(
+    m.id,
+    m.tenantId,
+    m.conversationId,
+    m.seq,
+    m.visitorSeq,
+    m.author.kind,
+    m.author.id,
+    m.kind,
+    m.visibility,
+    m.body,
+    m.clientMessageId,
+    writeJson(m.metadata),
+    m.createdAt,
+  );
+}
+
 /**
  * Most rows in one INSERT: 13 parameters each, 3,328 in all, well under both databases' limits
  * (32,766 on sqlite, 65,535 on PostgreSQL). The writer's batches are at most this long.
  */
 export const INSERT_ROWS = 256;
 
-/** Statement texts stay cached for row counts up to this (a batch is never longer). */
-const CACHE_LIMIT = 256;
-
-function cached(cache: Map<number, string>, n: number, build: (n: number) => string): string {
-  let sql = cache.get(n);
-  if (sql === undefined) {
-    sql = build(n);
-    if (n <= CACHE_LIMIT) cache.set(n, sql);
-  }
-  return sql;
-}
-
-function list(n: number, item: string): string {
-  return Array.from({ length: n }, () => item).join(',');
-}
-
 /** The statements of one dialect. */
 export class MessageBatchSql {
   private readonly conversations = new Map<number, string>();
   private readonly existing = new Map<number, string>();
-  private readonly inserts = new Map<number, string>();
+  private readonly insertTexts = new Map<number, string>();
   private readonly counters = new Map<number, string>();
 
   constructor(private readonly dialect: Dialect) {}
 
-  /** The conversations of a batch by id, locked on PostgreSQL (sqlite has one writer). */
+  /**
+   * Conversations by id, locked on PostgreSQL (sqlite has one writer) in id order, so two
+   * batches locking overlapping sets cannot deadlock.
+   */
   selectConversations(n: number): string {
     return cached(this.conversations, n, (count) => {
       const lock = this.dialect === 'postgres' ? ' for update' : '';
-      return `select * from core_conversations where id in (${list(count, '?')})${lock}`;
+      return `select * from core_conversations where id in (${list(count, '?')}) order by id${lock}`;
     });
   }
 
@@ -82,12 +93,27 @@ export class MessageBatchSql {
   /** One multi-row INSERT of `n` messages (at most `INSERT_ROWS`). */
   insertMessages(n: number): string {
     return cached(
-      this.inserts,
+      this.insertTexts,
       n,
       (count) =>
         `insert into core_messages (${MESSAGE_COLUMNS.join(',')}) values ` +
         list(count, `(${list(MESSAGE_COLUMNS.length, '?')})`),
     );
+  }
+
+  /**
+   * The INSERTs of message rows flattened by `pushMessageRow`: as few statements as the
+   * parameter limits allow (`INSERT_ROWS` rows each), with their bindings.
+   */
+  inserts(values: readonly Knex.Value[]): [string, Knex.Value[]][] {
+    const width = MESSAGE_COLUMNS.length;
+    const rows = values.length / width;
+    const out: [string, Knex.Value[]][] = [];
+    for (let row = 0; row < rows; row += INSERT_ROWS) {
+      const count = Math.min(INSERT_ROWS, rows - row);
+      out.push([this.insertMessages(count), values.slice(row * width, (row + count) * width)]);
+    }
+    return out;
   }
 
   /**
@@ -111,13 +137,5 @@ export class MessageBatchSql {
         'last_visitor_seq = v.last_visitor_seq, last_author = v.last_author, state = v.state, ' +
         'updated_at = ? from v where core_conversations.id = v.id',
     );
-  }
-
-  /** The rows of a `knex.raw` select (sqlite answers the array, PostgreSQL a result object). */
-  rows(result: unknown): Record<string, unknown>[] {
-    return (this.dialect === 'postgres' ? (result as { rows: unknown[] }).rows : result) as Record<
-      string,
-      unknown
-    >[];
   }
 }

@@ -9,8 +9,8 @@ import {
 import { colourOf, toConversation, type ConversationRecord } from './conversation-record.js';
 import type { StoredMessage } from './egress.js';
 import { newId } from './ids.js';
-import { writeJson } from './json-column.js';
-import { INSERT_ROWS, MESSAGE_COLUMNS, MessageBatchSql } from './message-batch-sql.js';
+import { rowsOf } from '../storage/sql-text.js';
+import { MessageBatchSql, pushMessageRow } from './message-batch-sql.js';
 import { toMessage } from './message-record.js';
 
 /** A message ready to be stored (after `session.beforeMessage`). */
@@ -77,12 +77,11 @@ export class MessageLog {
       trx.raw(this.sql.selectConversations(ids.length), ids),
       this.findExisting(trx, messages),
     );
-    const rows = this.sql.rows(result);
+    const rows = rowsOf(result);
     const conversations = new Map(rows.map((r) => [r.id as string, toConversation(r)]));
 
     const outcomes: (Appended | Error)[] = [];
     const values: Knex.Value[] = [];
-    let inserted = 0;
     const touched = new Map<string, ConversationRecord>();
     const seen = new Map<string, Appended>();
     for (const m of messages) {
@@ -149,23 +148,7 @@ export class MessageLog {
         metadata: m.metadata,
         createdAt: now,
       };
-      // In the order of MESSAGE_COLUMNS.
-      values.push(
-        message.id,
-        message.tenantId,
-        message.conversationId,
-        message.seq,
-        message.visitorSeq,
-        message.author.kind,
-        message.author.id,
-        message.kind,
-        message.visibility,
-        message.body,
-        message.clientMessageId,
-        writeJson(message.metadata),
-        message.createdAt,
-      );
-      inserted++;
+      pushMessageRow(values, message);
       const appended: Appended = {
         message,
         conversation: withColour,
@@ -176,14 +159,10 @@ export class MessageLog {
       if (key) seen.set(key, appended);
       outcomes.push(appended);
     }
-    const width = MESSAGE_COLUMNS.length;
     // The inserts and the counters do not depend on each other: sent together, they cost one wait.
-    const writes: Promise<unknown>[] = [];
-    for (let row = 0; row < inserted; row += INSERT_ROWS) {
-      const count = Math.min(INSERT_ROWS, inserted - row);
-      const chunk = values.slice(row * width, (row + count) * width);
-      writes.push(trx.raw(this.sql.insertMessages(count), chunk));
-    }
+    const writes: Promise<unknown>[] = this.sql
+      .inserts(values)
+      .map(([sql, bindings]) => trx.raw(sql, bindings));
     if (touched.size > 0) {
       const bindings: Knex.Value[] = [];
       for (const c of touched.values()) {
@@ -217,7 +196,7 @@ export class MessageLog {
     if (keyed.length === 0) return found;
     const keys: string[] = [];
     for (const m of keyed) keys.push(m.conversationId, m.author.id!, m.clientMessageId!);
-    const rows = this.sql.rows(await trx.raw(this.sql.selectExisting(keyed.length), keys));
+    const rows = rowsOf(await trx.raw(this.sql.selectExisting(keyed.length), keys));
     for (const row of rows) {
       const message = toMessage(row);
       found.set(

@@ -1,19 +1,13 @@
 import { expect } from 'chai';
-import WebSocket from 'ws';
 import { createTestKernel, type TestKernel } from '@switchboard/sdk/testing';
 import { setupDesk, visitorWithChat, type Desk } from '../support/chat.js';
+import { RawSocket } from '../support/raw-socket.js';
 
-/** Opens a visitor socket past hello; frames it receives are collected. */
-async function visitorSocket(
-  tk: TestKernel,
-  token: string,
-): Promise<{ ws: WebSocket; frames: any[] }> {
-  const ws = new WebSocket(`${tk.url.replace('http', 'ws')}/api/v1/ws`);
-  const frames: any[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
-  await new Promise((resolve) => ws.once('open', resolve));
-  ws.send(JSON.stringify({ id: 'h', type: 'hello', data: { token } }));
-  return { ws, frames };
+/** Opens a socket and says hello without waiting for the answer: its frames are collected. */
+async function visitorSocket(tk: TestKernel, token: string): Promise<RawSocket> {
+  const socket = await RawSocket.open(tk.url);
+  socket.send({ id: 'h', type: 'hello', data: { token } });
+  return socket;
 }
 
 describe('Messages of several conversations sharing group commits', () => {
@@ -44,13 +38,11 @@ describe('Messages of several conversations sharing group commits', () => {
           ? visitors[(s + 1) % visitors.length]!.conversationId
           : visitors[s]!.conversationId;
         frames.push({ id: `m${i}`, clientId, foreign });
-        socket.ws.send(
-          JSON.stringify({
-            id: `m${i}`,
-            type: 'conversation.send',
-            data: { conversationId, body: `v${s} n${i}`, clientMessageId: clientId },
-          }),
-        );
+        socket.send({
+          id: `m${i}`,
+          type: 'conversation.send',
+          data: { conversationId, body: `v${s} n${i}`, clientMessageId: clientId },
+        });
       }
       return frames;
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import WebSocket from 'ws';
 import { createTestKernel, type TestKernel } from '@switchboard/sdk/testing';
 import { setupDesk, visitorWithChat, type Desk } from '../support/chat.js';
+import { RawSocket } from '../support/raw-socket.js';
 
 describe('Messages sent back to back on one socket', () => {
   let tk: TestKernel;
@@ -15,27 +15,23 @@ describe('Messages sent back to back on one socket', () => {
 
   it('are stored in frame order and acknowledged in frame order, each once', async () => {
     const v = await visitorWithChat(tk, desk.embedKey);
-    const ws = new WebSocket(`${tk.url.replace('http', 'ws')}/api/v1/ws`);
-    const frames: any[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(String(data))));
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify({ id: 'h', type: 'hello', data: { token: v.token } }));
+    const socket = await RawSocket.open(tk.url);
+    const frames = socket.frames;
+    socket.send({ id: 'h', type: 'hello', data: { token: v.token } });
     const count = 200;
     for (let i = 0; i < count; i++) {
-      ws.send(
-        JSON.stringify({
-          id: `m${i}`,
-          type: 'conversation.send',
-          data: { conversationId: v.conversationId, body: `n${i}`, clientMessageId: `c${i}` },
-        }),
-      );
+      socket.send({
+        id: `m${i}`,
+        type: 'conversation.send',
+        data: { conversationId: v.conversationId, body: `n${i}`, clientMessageId: `c${i}` },
+      });
     }
     const deadline = Date.now() + 10_000;
     const acks = () => frames.filter((f) => f.type === 'ack' && String(f.id).startsWith('m'));
     while (acks().length < count && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    ws.close();
+    socket.ws.close();
     const answered = acks();
     expect(answered.map((f) => f.id)).to.deep.equal(
       Array.from({ length: count }, (_, i) => `m${i}`),
