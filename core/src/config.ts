@@ -90,6 +90,7 @@ export const configSchema = {
         synchronous: { enum: ['normal', 'full'] },
         schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
         poolMax: { type: 'integer', minimum: 1, maximum: 200 },
+        backgroundCheckpoints: { type: 'boolean' },
       },
     },
     plugins: {

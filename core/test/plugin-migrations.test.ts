@@ -36,6 +36,7 @@ describe('Plugin migrations', () => {
       '20261123100000_create_chat_tables.js',
       '20261123200000_add_conversation_offers.js',
       '20261123300000_create_conversation_surveys.js',
+      '20261123400000_slim_message_indexes.js',
     ]);
     expect(await names('mig-base')).to.deep.equal([
       '20261124000000_create_mig_base_items.js',

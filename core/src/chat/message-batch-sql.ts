@@ -62,6 +62,7 @@ export class MessageBatchSql {
   private readonly existing = new Map<number, string>();
   private readonly insertTexts = new Map<number, string>();
   private readonly counters = new Map<number, string>();
+  private readonly wakes = new Map<number, string>();
 
   constructor(private readonly dialect: Dialect) {}
 
@@ -78,15 +79,16 @@ export class MessageBatchSql {
 
   /**
    * Stored messages by their whole idempotency key (conversation, author, client id): an index
-   * probe per key on the unique index. Binds three values per key.
+   * probe per key on the unique index. Binds three values per key. The `is not null` term lets
+   * both planners use that index, which covers only rows with a client id.
    */
   selectExisting(n: number): string {
     return cached(
       this.existing,
       n,
       (count) =>
-        'select * from core_messages where (conversation_id, author_id, client_message_id) in (' +
-        `${list(count, '(?,?,?)')})`,
+        'select * from core_messages where client_message_id is not null and ' +
+        `(conversation_id, author_id, client_message_id) in (${list(count, '(?,?,?)')})`,
     );
   }
 
@@ -119,23 +121,31 @@ export class MessageBatchSql {
   /**
    * The counters of `n` conversations in one statement: a VALUES list joined on the primary key
    * (`UPDATE … FROM`, sqlite ≥ 3.33 and PostgreSQL), one probe per conversation, where a `CASE`
-   * per column grows with the square of the batch. Binds five values per conversation (id,
-   * last_seq, last_visitor_seq, last_author, state), then `updated_at`. The casts give
-   * PostgreSQL the VALUES' column types; sqlite takes them as they are.
+   * per column grows with the square of the batch. Binds four values per conversation (id,
+   * last_seq, last_visitor_seq, last_author), then `updated_at`. The casts give PostgreSQL the
+   * VALUES' column types; sqlite takes them as they are. `state` is left out on purpose: sqlite
+   * rewrites the entries of every index on a column an UPDATE sets, changed or not, and two
+   * indexes hold `state` (see `wake`).
    */
   updateCounters(n: number): string {
     return cached(
       this.counters,
       n,
       (count) =>
-        'with v(id, last_seq, last_visitor_seq, last_author, state) as (values ' +
-        list(
-          count,
-          '(cast(? as text), cast(? as bigint), cast(? as bigint), cast(? as text), cast(? as text))',
-        ) +
+        'with v(id, last_seq, last_visitor_seq, last_author) as (values ' +
+        list(count, '(cast(? as text), cast(? as bigint), cast(? as bigint), cast(? as text))') +
         ') update core_conversations set last_seq = v.last_seq, ' +
-        'last_visitor_seq = v.last_visitor_seq, last_author = v.last_author, state = v.state, ' +
+        'last_visitor_seq = v.last_visitor_seq, last_author = v.last_author, ' +
         'updated_at = ? from v where core_conversations.id = v.id',
+    );
+  }
+
+  /** Moves `n` idle conversations back to `active` (a message woke them). Binds their ids. */
+  wake(n: number): string {
+    return cached(
+      this.wakes,
+      n,
+      (count) => `update core_conversations set state = 'active' where id in (${list(count, '?')})`,
     );
   }
 }

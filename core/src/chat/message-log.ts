@@ -83,6 +83,7 @@ export class MessageLog {
     const outcomes: (Appended | Error)[] = [];
     const values: Knex.Value[] = [];
     const touched = new Map<string, ConversationRecord>();
+    const woken: string[] = [];
     const seen = new Map<string, Appended>();
     for (const m of messages) {
       const current = conversations.get(m.conversationId);
@@ -117,6 +118,7 @@ export class MessageLog {
         m.kind !== 'event' &&
         (m.author.kind === 'visitor' || m.author.kind === 'agent' || m.author.kind === 'bot');
       const wakes = current.state === 'idle' && speaks;
+      if (wakes) woken.push(m.conversationId);
       const state = wakes ? 'active' : current.state;
       const lastAuthor = speaks
         ? m.author.kind === 'bot'
@@ -166,11 +168,12 @@ export class MessageLog {
     if (touched.size > 0) {
       const bindings: Knex.Value[] = [];
       for (const c of touched.values()) {
-        bindings.push(c.id, c.lastSeq, c.lastVisitorSeq, c.lastAuthor, c.state);
+        bindings.push(c.id, c.lastSeq, c.lastVisitorSeq, c.lastAuthor);
       }
       bindings.push(now);
       writes.push(trx.raw(this.sql.updateCounters(touched.size), bindings));
     }
+    if (woken.length > 0) writes.push(trx.raw(this.sql.wake(woken.length), woken));
     await settleAll(writes);
     return outcomes;
   }

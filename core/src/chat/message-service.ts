@@ -178,8 +178,11 @@ export class MessageService {
     const rows = (await this.deps
       .knex('core_messages')
       .where({ conversation_id: conversation.id, visibility: 'public' })
+      // seq >= visitor_seq on every row, so this range over the (conversation_id, seq) index
+      // skips every message the visitor has and reads no further than the internal ones since.
+      .andWhere('seq', '>', afterSeq)
       .andWhere('visitor_seq', '>', afterSeq)
-      .orderBy('visitor_seq', 'asc')
+      .orderBy('seq', 'asc')
       .limit(limit)) as Record<string, unknown>[];
     const messages = toVisitorMessages(rows.map(toMessage));
     const last = messages.at(-1)?.seq ?? afterSeq;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Logger } from '@switchboard/sdk';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Where the data lives. */
 export interface DatabaseConfig {
@@ -15,6 +16,11 @@ export interface DatabaseConfig {
   readonly schema?: string;
   /** Pool size for PostgreSQL (default 10). */
   readonly poolMax?: number;
+  /**
+   * sqlite files: copy the WAL into the database from a second connection (default true) rather
+   * than inside the commit that fills it. See `WalCheckpointer`.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /** An open database with its dialect. */
@@ -61,8 +67,10 @@ async function openSqlite(config: DatabaseConfig, logger: Logger): Promise<Datab
         // A 64 MiB page cache (allocated only as used; sqlite's default is 2 MiB) keeps the hot
         // indexes of conversations and messages in memory: group commits touch many of their
         // pages, and re-reading them from the OS made commits a third slower in the ACD bench.
+        // journal_size_limit: a WAL file that grew past 64 MiB (a long read, a burst) is cut back
+        // when the log starts over, instead of staying at its high-water mark.
         conn.exec(
-          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ${synchronous}; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;`,
+          `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ${synchronous}; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864;`,
           (err) => done(err, conn),
         );
       },
@@ -86,7 +94,24 @@ async function openSqlite(config: DatabaseConfig, logger: Logger): Promise<Datab
     );
   }
   logger.debug({ filename, journal, synchronous: sync }, 'sqlite database open');
-  return { knex, dialect: 'sqlite', close: () => knex.destroy() };
+  const checkpointer =
+    inMemory || config.backgroundCheckpoints === false
+      ? null
+      : new WalCheckpointer(filename, knex, logger);
+  try {
+    await checkpointer?.start();
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+  return {
+    knex,
+    dialect: 'sqlite',
+    async close() {
+      await checkpointer?.close();
+      await knex.destroy();
+    },
+  };
 }
 
 async function pragma(knex: Knex, name: string): Promise<unknown> {
