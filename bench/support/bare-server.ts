@@ -7,9 +7,10 @@
  *   ping (the same liveness rule as the gateway).
  * - `--mode=relay`: additionally stores every `conversation.send` frame as a row of a sqlite
  *   table with the columns and unique indexes of `core_messages` (WAL, `synchronous` as given,
- *   the `sqlite3` driver the kernel uses), with group commit: the frames of a tick are inserted
- *   in one transaction, and only after its COMMIT is each acked to its sender and relayed to the
- *   agent socket of its conversation as a `message.created` event.
+ *   the `sqlite3` driver the kernel uses, WAL checkpoints in the background as the kernel takes
+ *   them), with group commit: the frames of a tick are inserted in one transaction, and only
+ *   after its COMMIT is each acked to its sender and relayed to the agent socket of its
+ *   conversation as a `message.created` event.
  *
  * Started by bench/support/bare.ts; answers `stats` over IPC.
  */
@@ -57,6 +58,11 @@ let idCounter = 0;
 /** Frames waiting for the next transaction, and whether one is in flight. */
 const queue: Pending[] = [];
 let flushing = false;
+/** The second connection that copies the WAL; set in relay mode. */
+let checkpoints: sqlite3.Database | null = null;
+/** Set when the log must start over: `flush` runs it between two transactions. */
+let pendingRestart: ((resume: () => void) => void) | null = null;
+const RESTART_FRAMES = 16_000;
 
 const db = relay ? await openDatabase(args.db!, args.synchronous!) : null;
 /**
@@ -73,7 +79,8 @@ async function openDatabase(file: string, synchronous: string): Promise<sqlite3.
   const exec = (sql: string) =>
     new Promise<void>((res, rej) => database.exec(sql, (err) => (err ? rej(err) : res())));
   await exec(
-    `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; PRAGMA busy_timeout = 5000;`,
+    `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; PRAGMA busy_timeout = 5000; ` +
+      'PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;',
   );
   await exec(`
     CREATE TABLE IF NOT EXISTS bench_messages (
@@ -90,13 +97,40 @@ async function openDatabase(file: string, synchronous: string): Promise<sqlite3.
       client_message_id varchar(64),
       metadata text NOT NULL DEFAULT '{}',
       created_at bigint NOT NULL,
-      UNIQUE (conversation_id, seq),
-      UNIQUE (conversation_id, visitor_seq),
-      UNIQUE (conversation_id, author_id, client_message_id)
+      UNIQUE (conversation_id, seq)
     );
+    CREATE UNIQUE INDEX IF NOT EXISTS bench_messages_client_id
+      ON bench_messages (conversation_id, author_id, client_message_id)
+      WHERE client_message_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS bench_messages_tenant_created ON bench_messages (tenant_id, created_at);
   `);
+  checkpoints = new sqlite3.Database(file);
+  await new Promise<void>((res, rej) =>
+    checkpoints!.run('PRAGMA busy_timeout = 5000', (err) => (err ? rej(err) : res())),
+  );
+  checkpointPass();
   return database;
+}
+
+// --- background checkpoints, as the kernel's WalCheckpointer (core/src/storage) ---
+
+function checkpointPass(): void {
+  checkpoints!.get('PRAGMA wal_checkpoint(PASSIVE)', (err, row: { log: number } | undefined) => {
+    if (err || !row || row.log < RESTART_FRAMES) {
+      setTimeout(checkpointPass, 20).unref();
+      return;
+    }
+    // Between two transactions, copy what is left so the next commit starts the log over.
+    pendingRestart = (resume) =>
+      checkpoints!.get('PRAGMA wal_checkpoint(PASSIVE)', () => {
+        resume();
+        setTimeout(checkpointPass, 20).unref();
+      });
+    if (!flushing) {
+      flushing = true;
+      flush();
+    }
+  });
 }
 
 const wss = new WebSocketServer({
@@ -173,6 +207,12 @@ function flushSoon(): void {
 }
 
 function flush(): void {
+  if (pendingRestart) {
+    const restart = pendingRestart;
+    pendingRestart = null;
+    restart(flush);
+    return;
+  }
   if (queue.length === 0) {
     flushing = false;
     return;
