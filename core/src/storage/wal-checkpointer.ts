@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import sqlite3 from 'sqlite3';
+import type sqlite3 from 'sqlite3';
 import type { Logger } from '@switchboard/sdk';
 
 /** Tuning of the background checkpointer; the defaults suit the chat core's group commits. */
@@ -115,9 +115,11 @@ export class WalCheckpointer {
   }
 }
 
-function open(filename: string): Promise<sqlite3.Database> {
+async function open(filename: string): Promise<sqlite3.Database> {
+  // Loaded here, as knex loads it: a PostgreSQL deployment never needs the native module.
+  const { default: driver } = await import('sqlite3');
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(filename, sqlite3.OPEN_READWRITE, (error) =>
+    const db = new driver.Database(filename, driver.OPEN_READWRITE, (error) =>
       error ? reject(error) : resolve(db),
     );
   });
