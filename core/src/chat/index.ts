@@ -41,7 +41,7 @@ export function createChat(
 ): Chat {
   const { knex, dialect, clock, logger, events, hooks, config } = deps;
   const log = new MessageLog(knex, dialect);
-  const writer = new MessageWriter(knex, log, clock, logger);
+  const writer = new MessageWriter(knex, dialect, log, clock, logger);
   const visitors = new VisitorService({ knex, clock, events, hooks, accounts: deps.accounts });
   const conversations = new ConversationService({
     knex,

@@ -10,6 +10,7 @@ import { colourOf, toConversation, type ConversationRecord } from './conversatio
 import type { StoredMessage } from './egress.js';
 import { newId } from './ids.js';
 import { rowsOf } from '../storage/sql-text.js';
+import type { SqlRunner } from '../storage/sqlite-pipelined-transaction.js';
 import { MessageBatchSql, pushMessageRow } from './message-batch-sql.js';
 import { toMessage } from './message-record.js';
 
@@ -64,9 +65,13 @@ export class MessageLog {
     this.sql = new MessageBatchSql(dialect);
   }
 
-  /** Appends `messages` in order inside `trx`; every message gets its own outcome or error. */
+  /**
+   * Appends `messages` in order inside the transaction `trx` runs in (a knex transaction, or the
+   * writer's pipelined sqlite one: its first statements, the two reads, go out with BEGIN);
+   * every message gets its own outcome or error.
+   */
   async appendMany(
-    trx: Knex.Transaction,
+    trx: SqlRunner,
     messages: readonly NewMessage[],
     now: number,
   ): Promise<(Appended | Error)[]> {
@@ -162,7 +167,7 @@ export class MessageLog {
       outcomes.push(appended);
     }
     // The inserts and the counters do not depend on each other: sent together, they cost one wait.
-    const writes: Promise<unknown>[] = this.sql
+    const writes: PromiseLike<unknown>[] = this.sql
       .inserts(values)
       .map(([sql, bindings]) => trx.raw(sql, bindings));
     if (touched.size > 0) {
@@ -187,7 +192,7 @@ export class MessageLog {
   }
 
   private async findExisting(
-    trx: Knex.Transaction,
+    trx: SqlRunner,
     messages: readonly NewMessage[],
   ): Promise<Map<string, StoredMessage>> {
     const found = new Map<string, StoredMessage>();
@@ -239,13 +244,13 @@ function checkGuard(m: NewMessage, c: ConversationRecord): Error | null {
  * Waits for every statement sent together to finish, then fails with the first error: the
  * transaction rolls back only once none of its statements is still running.
  */
-async function settleAll(statements: readonly Promise<unknown>[]): Promise<unknown[]> {
+async function settleAll(statements: readonly PromiseLike<unknown>[]): Promise<unknown[]> {
   const settled = await Promise.allSettled(statements);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
 }
 
-async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+async function settleBoth<A, B>(a: PromiseLike<A>, b: PromiseLike<B>): Promise<[A, B]> {
   return (await settleAll([a, b])) as [A, B];
 }

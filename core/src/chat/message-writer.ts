@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock, Logger } from '@switchboard/sdk';
+import { pipelinedSqliteTransaction } from '../storage/sqlite-pipelined-transaction.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
 
 interface Pending {
@@ -24,6 +25,7 @@ export class MessageWriter {
 
   constructor(
     private readonly knex: Knex,
+    private readonly dialect: 'sqlite' | 'postgres',
     private readonly log: MessageLog,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -60,13 +62,15 @@ export class MessageWriter {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.knex.transaction((trx) =>
-        this.log.appendMany(
-          trx,
-          batch.map((p) => p.message),
-          this.clock.now(),
-        ),
-      );
+      const messages = batch.map((p) => p.message);
+      const now = this.clock.now();
+      // On sqlite BEGIN goes out with the batch's reads: one wait for the database fewer.
+      const outcomes =
+        this.dialect === 'sqlite'
+          ? await pipelinedSqliteTransaction(this.knex, (sql) =>
+              this.log.appendMany(sql, messages, now),
+            )
+          : await this.knex.transaction((trx) => this.log.appendMany(trx, messages, now));
       outcomes.forEach((outcome, i) => {
         if (outcome instanceof Error) batch[i]!.reject(outcome);
         else batch[i]!.resolve(outcome);

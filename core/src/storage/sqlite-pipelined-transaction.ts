@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+
+/** What the hot paths need to run plain SQL: `knex.raw` on a transaction fits it too. */
+export interface SqlRunner {
+  raw(sql: string, bindings: readonly Knex.Value[]): PromiseLike<unknown>;
+}
+
+/** The parts of a node-sqlite3 connection used here. */
+interface SqliteConnection {
+  all(
+    sql: string,
+    bindings: readonly unknown[],
+    callback: (error: Error | null, rows: unknown[]) => void,
+  ): void;
+  run(sql: string, callback: (error: Error | null) => void): void;
+}
+
+/** The two methods of knex's client that lend out its (single, on sqlite) connection. */
+interface ConnectionLender {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+/**
+ * A transaction on the kernel's sqlite connection whose BEGIN goes out together with the first
+ * statements of `work`, instead of one wait for the database ahead of them as with
+ * `knex.transaction`. Under load every wait for the database is also a wait for the main thread
+ * (the driver's callback runs between the frames it is handling), so the message writer's group
+ * commit is one such wait shorter.
+ *
+ * The statements `work` sends before its first `await` go out with BEGIN, and they must be
+ * reads: the driver may run them before BEGIN, which changes nothing, since the connection (the
+ * only one that writes) is held from acquire to release, as knex's own transactions hold it.
+ * Every later statement waits for BEGIN and is refused if BEGIN failed, so no write ever runs
+ * outside the transaction. Any failure rolls back.
+ */
+export async function pipelinedSqliteTransaction<T>(
+  knex: Knex,
+  work: (sql: SqlRunner) => Promise<T>,
+): Promise<T> {
+  const lender = knex.client as unknown as ConnectionLender;
+  const connection = (await lender.acquireConnection()) as SqliteConnection;
+  try {
+    let beginError: Error | null = null;
+    const begun = new Promise<void>((resolve) =>
+      connection.run('BEGIN', (error) => {
+        beginError = error;
+        resolve();
+      }),
+    );
+    let withBegin = true;
+    const send = (text: string, bindings: readonly Knex.Value[]) =>
+      new Promise<unknown>((resolve, reject) =>
+        connection.all(text, bindings, (error, rows) => (error ? reject(error) : resolve(rows))),
+      );
+    const sql: SqlRunner = {
+      raw: (text, bindings) =>
+        withBegin
+          ? send(text, bindings)
+          : begun.then(() => (beginError ? Promise.reject(beginError) : send(text, bindings))),
+    };
+    let result: T;
+    try {
+      const working = work(sql);
+      withBegin = false;
+      result = await working;
+      await begun;
+      if (beginError) throw beginError;
+      await exec(connection, 'COMMIT');
+    } catch (error) {
+      await begun;
+      if (!beginError) await exec(connection, 'ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    return result;
+  } finally {
+    await lender.releaseConnection(connection);
+  }
+}
+
+function exec(connection: SqliteConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    connection.run(sql, (error) => (error ? reject(error) : resolve())),
+  );
+}

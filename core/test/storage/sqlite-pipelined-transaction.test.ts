@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../src/logger.js';
+import { openDatabase, type Database } from '../../src/storage/database.js';
+import { rowsOf } from '../../src/storage/sql-text.js';
+import { pipelinedSqliteTransaction } from '../../src/storage/sqlite-pipelined-transaction.js';
+
+/**
+ * The message writer's sqlite transaction (BEGIN sent together with the first reads): it commits
+ * as a whole, rolls back as a whole, and nothing else on the connection runs inside it.
+ */
+describe('pipelinedSqliteTransaction', () => {
+  let db: Database;
+
+  beforeEach(async () => {
+    db = await openDatabase({ filename: ':memory:' }, createLogger('silent'));
+    await db.knex.schema.createTable('t', (t) => {
+      t.string('k', 20).primary();
+      t.integer('n').notNullable();
+    });
+    await db.knex('t').insert({ k: 'seed', n: 1 });
+  });
+  afterEach(() => db.close());
+
+  const caught = async (promise: Promise<unknown>): Promise<Error> => {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected a rejection');
+  };
+  const keys = async () =>
+    ((await db.knex('t').select('k').orderBy('k')) as { k: string }[]).map((r) => r.k);
+
+  it('reads what was there, writes, and commits', async () => {
+    const read = await pipelinedSqliteTransaction(db.knex, async (sql) => {
+      const rows = rowsOf(await sql.raw('select n from t where k = ?', ['seed']));
+      await sql.raw('insert into t (k, n) values (?, ?)', ['a', Number(rows[0]!.n) + 1]);
+      return rows;
+    });
+    expect(read).to.deep.equal([{ n: 1 }]);
+    expect(await db.knex('t').where({ k: 'a' }).first()).to.deep.equal({ k: 'a', n: 2 });
+  });
+
+  it('rolls back every write when one fails, and leaves the connection usable', async () => {
+    const failing = pipelinedSqliteTransaction(db.knex, async (sql) => {
+      await sql.raw('select 1', []);
+      await sql.raw('insert into t (k, n) values (?, ?)', ['a', 1]);
+      // The primary key is taken: this statement fails, so the whole transaction must go.
+      await sql.raw('insert into t (k, n) values (?, ?)', ['seed', 2]);
+    });
+    expect((await caught(failing)).message).to.match(/UNIQUE/);
+    expect(await keys()).to.deep.equal(['seed']);
+    await db.knex('t').insert({ k: 'after', n: 1 });
+    expect(await keys()).to.deep.equal(['after', 'seed']);
+  });
+
+  it('rolls back when the work throws', async () => {
+    const failing = pipelinedSqliteTransaction(db.knex, async (sql) => {
+      await sql.raw('insert into t (k, n) values (?, ?)', ['a', 1]);
+      throw new Error('changed my mind');
+    });
+    expect((await caught(failing)).message).to.equal('changed my mind');
+    expect(await keys()).to.deep.equal(['seed']);
+  });
+
+  it('keeps other queries out until it ends, so a rollback never takes their rows', async () => {
+    let outside: Promise<unknown> | null = null;
+    const failing = pipelinedSqliteTransaction(db.knex, async (sql) => {
+      await sql.raw('insert into t (k, n) values (?, ?)', ['inside', 1]);
+      outside = db
+        .knex('t')
+        .insert({ k: 'outside', n: 1 })
+        .then(() => 'done');
+      await sleep(50);
+      throw new Error('roll back');
+    });
+    expect((await caught(failing)).message).to.equal('roll back');
+    expect(await outside).to.equal('done');
+    expect(await keys()).to.deep.equal(['outside', 'seed']);
+  });
+
+  it('refuses the statements after a BEGIN that failed, so nothing runs outside a transaction', async () => {
+    // Leave the connection inside a transaction: the next BEGIN fails.
+    const connection = await (
+      db.knex.client as { acquireConnection(): Promise<unknown> }
+    ).acquireConnection();
+    await new Promise<void>((resolve, reject) =>
+      (connection as { run(sql: string, cb: (e: Error | null) => void): void }).run('BEGIN', (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    await (db.knex.client as { releaseConnection(c: unknown): Promise<unknown> }).releaseConnection(
+      connection,
+    );
+    const attempt = pipelinedSqliteTransaction(db.knex, async (sql) => {
+      await sql.raw('select 1', []);
+      await sql.raw('insert into t (k, n) values (?, ?)', ['a', 1]);
+    });
+    expect((await caught(attempt)).message).to.match(/within a transaction/);
+    await db.knex.raw('ROLLBACK');
+    expect(await keys()).to.deep.equal(['seed']);
+  });
+});
