@@ -426,7 +426,10 @@ async function openLoop(input: {
         sendMessage(pairs[k % pairs.length]!, at);
         k++;
       }
-      if (start + k * interval >= to) resolve();
+      // The same rounded time as the loop's test: with the raw one, a send scheduled within a
+      // microsecond of the end (rounded up to it) was never sent nor counted as done, and the
+      // run never ended.
+      if (stamp(start + k * interval) >= to) resolve();
       else setTimeout(tick, 1);
     };
     tick();
