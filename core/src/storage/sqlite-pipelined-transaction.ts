@@ -13,6 +13,7 @@ interface SqliteConnection {
     callback: (error: Error | null, rows: unknown[]) => void,
   ): void;
   run(sql: string, callback: (error: Error | null) => void): void;
+  serialize(callback: () => void): void;
 }
 
 /** The two methods of knex's client that lend out its (single, on sqlite) connection. */
@@ -28,11 +29,12 @@ interface ConnectionLender {
  * (the driver's callback runs between the frames it is handling), so the message writer's group
  * commit is one such wait shorter.
  *
- * The statements `work` sends before its first `await` go out with BEGIN, and they must be
- * reads: the driver may run them before BEGIN, which changes nothing, since the connection (the
- * only one that writes) is held from acquire to release, as knex's own transactions hold it.
- * Every later statement waits for BEGIN and is refused if BEGIN failed, so no write ever runs
- * outside the transaction. Any failure rolls back.
+ * The statements `work` sends before its first `await` go out with BEGIN and run right after
+ * it, in order; they should be reads, since they run even if BEGIN fails (it only can if the
+ * connection is already inside a transaction). Every later statement waits for BEGIN and is
+ * refused if BEGIN failed, so no write of `work` runs outside its transaction. Any failure
+ * rolls back. The connection (the only one that writes) is held from acquire to release, as
+ * knex's own transactions hold it, so nothing else runs inside the transaction.
  */
 export async function pipelinedSqliteTransaction<T>(
   knex: Knex,
@@ -42,12 +44,6 @@ export async function pipelinedSqliteTransaction<T>(
   const connection = (await lender.acquireConnection()) as SqliteConnection;
   try {
     let beginError: Error | null = null;
-    const begun = new Promise<void>((resolve) =>
-      connection.run('BEGIN', (error) => {
-        beginError = error;
-        resolve();
-      }),
-    );
     let withBegin = true;
     const send = (text: string, bindings: readonly Knex.Value[]) =>
       new Promise<unknown>((resolve, reject) =>
@@ -59,10 +55,22 @@ export async function pipelinedSqliteTransaction<T>(
           ? send(text, bindings)
           : begun.then(() => (beginError ? Promise.reject(beginError) : send(text, bindings))),
     };
+    // Inside serialize(), node-sqlite3 runs the statements in the order they were sent (outside
+    // it, in any order): BEGIN first, then what `work` sends before its first await.
+    let begun!: Promise<void>;
+    let working!: Promise<T>;
+    connection.serialize(() => {
+      begun = new Promise<void>((resolve) =>
+        connection.run('BEGIN', (error) => {
+          beginError = error;
+          resolve();
+        }),
+      );
+      working = work(sql);
+    });
+    withBegin = false;
     let result: T;
     try {
-      const working = work(sql);
-      withBegin = false;
       result = await working;
       await begun;
       if (beginError) throw beginError;

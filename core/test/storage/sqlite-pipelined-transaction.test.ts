@@ -56,12 +56,18 @@ describe('pipelinedSqliteTransaction', () => {
     expect(await keys()).to.deep.equal(['after', 'seed']);
   });
 
-  it('rolls back when the work throws', async () => {
-    const failing = pipelinedSqliteTransaction(db.knex, async (sql) => {
-      await sql.raw('insert into t (k, n) values (?, ?)', ['a', 1]);
-      throw new Error('changed my mind');
-    });
-    expect((await caught(failing)).message).to.equal('changed my mind');
+  it('rolls back when the work throws, even a write sent together with BEGIN', async () => {
+    // Many times, with another query keeping the driver's threads busy: the statements sent with
+    // BEGIN must run after it every time (the driver runs statements in any order by default).
+    for (let i = 0; i < 300; i++) {
+      const noise = db.knex.raw('select 1');
+      const failing = pipelinedSqliteTransaction(db.knex, async (sql) => {
+        await sql.raw('insert into t (k, n) values (?, ?)', [`a${i}`, 1]);
+        throw new Error('changed my mind');
+      });
+      expect((await caught(failing)).message).to.equal('changed my mind');
+      await noise;
+    }
     expect(await keys()).to.deep.equal(['seed']);
   });
 
