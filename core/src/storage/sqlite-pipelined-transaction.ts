@@ -43,7 +43,9 @@ export async function pipelinedSqliteTransaction<T>(
   const lender = knex.client as unknown as ConnectionLender;
   const connection = (await lender.acquireConnection()) as SqliteConnection;
   try {
-    let beginError: Error | null = null;
+    // Settles with BEGIN's error, or null once BEGIN has run.
+    let begun!: Promise<Error | null>;
+    let working!: Promise<T>;
     let withBegin = true;
     const send = (text: string, bindings: readonly Knex.Value[]) =>
       new Promise<unknown>((resolve, reject) =>
@@ -53,18 +55,14 @@ export async function pipelinedSqliteTransaction<T>(
       raw: (text, bindings) =>
         withBegin
           ? send(text, bindings)
-          : begun.then(() => (beginError ? Promise.reject(beginError) : send(text, bindings))),
+          : begun.then((failed) => (failed ? Promise.reject(failed) : send(text, bindings))),
     };
     // Inside serialize(), node-sqlite3 runs the statements in the order they were sent (outside
     // it, in any order): BEGIN first, then what `work` sends before its first await.
-    let begun!: Promise<void>;
-    let working!: Promise<T>;
     connection.serialize(() => {
-      begun = new Promise<void>((resolve) =>
-        connection.run('BEGIN', (error) => {
-          beginError = error;
-          resolve();
-        }),
+      begun = exec(connection, 'BEGIN').then(
+        () => null,
+        (error: Error) => error,
       );
       working = work(sql);
     });
@@ -72,12 +70,11 @@ export async function pipelinedSqliteTransaction<T>(
     let result: T;
     try {
       result = await working;
-      await begun;
-      if (beginError) throw beginError;
+      const failed = await begun;
+      if (failed) throw failed;
       await exec(connection, 'COMMIT');
     } catch (error) {
-      await begun;
-      if (!beginError) await exec(connection, 'ROLLBACK').catch(() => undefined);
+      if (!(await begun)) await exec(connection, 'ROLLBACK').catch(() => undefined);
       throw error;
     }
     return result;
