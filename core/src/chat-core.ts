@@ -9,6 +9,7 @@ import type {
   EventBus,
   Logger,
   RealtimeService,
+  UserPrincipal,
 } from '@switchboard/sdk';
 import { conversationsServiceFor, realtimeServiceFor } from './chat/plugin-services.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
@@ -142,6 +143,31 @@ export class ChatCore {
     return this.accountsArea;
   }
 
+  private get offlineWhenDisconnected(): boolean {
+    return this.deps.config.chat.offlineWhenDisconnected !== false;
+  }
+
+  /**
+   * A user's last socket on this process has been closed for the grace period: their standing
+   * offers go back to the queue, and they go offline (unless configured not to) so routing sends
+   * them nothing more. A socket may open while the write is under way: then the presence comes
+   * straight back.
+   */
+  private async userGone(principal: UserPrincipal): Promise<void> {
+    const { tenantId, userId } = principal;
+    if (
+      this.offlineWhenDisconnected &&
+      (await this.accounts.users.disconnected(tenantId, userId))
+    ) {
+      // The presence event takes their offers back (see chat/index.ts).
+      if (this.gateway?.hasSocketsOf(principal)) {
+        await this.accounts.users.reconnected(tenantId, userId);
+      }
+      return;
+    }
+    await this.chat.dispatcher.agentGone(tenantId, userId);
+  }
+
   /** Visitors, conversations, messages (after `init`). */
   get chat(): Chat {
     if (!this.chatServices) throw new Error('The chat core is not initialised yet.');
@@ -178,6 +204,12 @@ export class ChatCore {
       replay: this.chat.replay,
       // A visitor socket must come from one of its site's allowed origins, like the session.
       checkOrigin: (principal, origin) => this.chat.visitors.originAllowedFor(principal, origin),
+      onSocketOpened: (principal) => {
+        if (principal.kind !== 'user' || !this.offlineWhenDisconnected) return;
+        this.accounts.users
+          .reconnected(principal.tenantId, principal.userId)
+          .catch((error: unknown) => logger.error({ err: error }, 'presence restore failed'));
+      },
       onLastSocketClosed: (principal) => {
         if (principal.kind === 'system') return;
         // A page navigation or a network blip closes the socket and opens another within a
@@ -189,7 +221,7 @@ export class ChatCore {
             const gone =
               principal.kind === 'visitor'
                 ? this.chat.visitors.left(principal.tenantId, principal.visitorId)
-                : this.chat.dispatcher.agentGone(principal.tenantId, principal.userId);
+                : this.userGone(principal);
             gone.catch((error: unknown) =>
               logger.error({ err: error }, 'last-socket handling failed'),
             );

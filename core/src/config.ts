@@ -61,6 +61,11 @@ export interface KernelConfig {
     retentionDays: number;
     /** An active conversation with no message for this long turns idle, ms (default 10 min). */
     idleAfterMs: number;
+    /**
+     * Console users whose last socket has been closed for 10 s are set offline, and get their
+     * presence back when a socket of theirs opens again (default true).
+     */
+    offlineWhenDisconnected: boolean;
   };
   ui: {
     /** Built console (`apps/console/dist`); default found through `@switchboard/console`. */
@@ -173,6 +178,7 @@ export const configSchema = {
         },
         retentionDays: { type: 'integer', minimum: 1, maximum: 36500, default: 396 },
         idleAfterMs: { type: 'integer', minimum: 1000, default: 600000 },
+        offlineWhenDisconnected: { type: 'boolean', default: true },
       },
     },
     ui: {

@@ -37,6 +37,7 @@ describe('Plugin migrations', () => {
       '20261123200000_add_conversation_offers.js',
       '20261123300000_create_conversation_surveys.js',
       '20261123400000_slim_message_indexes.js',
+      '20261123500000_add_presence_on_reconnect.js',
     ]);
     expect(await names('mig-base')).to.deep.equal([
       '20261124000000_create_mig_base_items.js',

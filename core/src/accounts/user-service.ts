@@ -206,6 +206,8 @@ export class UserService {
           changes.presence = 'offline';
           changes.presence_at = now;
         }
+        // A disabled user comes back offline, whatever they had before a disconnect.
+        if (patch.disabled === true) changes.presence_on_reconnect = null;
         await trx('core_users').where({ id: userId, tenant_id: tenantId }).update(changes);
         return { before, after: (await this.get(tenantId, userId, trx))! };
       });
@@ -221,7 +223,10 @@ export class UserService {
     return result;
   }
 
-  /** Sets a user's presence and tells the console (`ChatTopics.presence`). */
+  /**
+   * Sets a user's presence and tells the console (`ChatTopics.presence`). A presence chosen by
+   * the user replaces one the chat core set for them (see {@link disconnected}).
+   */
   async setPresence(
     tenantId: string,
     userId: string,
@@ -231,11 +236,53 @@ export class UserService {
     const updated = await this.deps
       .knex('core_users')
       .where({ id: userId, tenant_id: tenantId })
-      .update({ presence, presence_at: now });
+      .update({ presence, presence_at: now, presence_on_reconnect: null });
     if (updated === 0) throw userNotFound(userId);
     const user = (await this.get(tenantId, userId))!;
     await this.publishPresence(user);
     return user;
+  }
+
+  /**
+   * The user's last socket closed a while ago: they are set offline, so routing stops sending
+   * them chats, and the presence they had is kept for {@link reconnected}. True when it changed.
+   */
+  async disconnected(tenantId: string, userId: string): Promise<boolean> {
+    const knex = this.deps.knex;
+    const updated = await knex('core_users')
+      .where({ id: userId, tenant_id: tenantId })
+      .whereNot('presence', 'offline')
+      .update({
+        presence_on_reconnect: knex.ref('presence'),
+        presence: 'offline',
+        presence_at: this.deps.clock.now(),
+      });
+    return this.published(tenantId, userId, updated);
+  }
+
+  /**
+   * A socket of the user opened: the presence {@link disconnected} took away comes back, unless
+   * they chose one since or were disabled. True when it changed.
+   */
+  async reconnected(tenantId: string, userId: string): Promise<boolean> {
+    const knex = this.deps.knex;
+    const updated = await knex('core_users')
+      .where({ id: userId, tenant_id: tenantId, presence: 'offline', disabled: false })
+      .whereNotNull('presence_on_reconnect')
+      .update({
+        presence: knex.ref('presence_on_reconnect'),
+        presence_on_reconnect: null,
+        presence_at: this.deps.clock.now(),
+      });
+    return this.published(tenantId, userId, updated);
+  }
+
+  /** Tells the console about a presence change made by one UPDATE (`updated` rows). */
+  private async published(tenantId: string, userId: string, updated: number): Promise<boolean> {
+    if (updated === 0) return false;
+    const user = await this.get(tenantId, userId);
+    if (user) await this.publishPresence(user);
+    return true;
   }
 
   /**

@@ -53,6 +53,8 @@ export interface RealtimeGatewayDeps {
    * `session.visitorLeft` after a grace period; routing can react to agents dropping).
    */
   readonly onLastSocketClosed?: ((principal: Principal) => void) | null;
+  /** Called when a socket has said hello and is open (presence comes back on reconnect). */
+  readonly onSocketOpened?: ((principal: Principal) => void) | null;
 }
 
 /** Counters for health checks and benchmarks. */
@@ -325,6 +327,13 @@ class RealtimeGatewayImpl implements RealtimeGateway, FanOutTarget, SessionHost,
   opened(conn: Connection): void {
     if (conn.inbox) this.drain(conn);
     else if (conn.ws.isPaused) conn.ws.resume();
+    if (conn.principal && this.deps.onSocketOpened) {
+      try {
+        this.deps.onSocketOpened(conn.principal);
+      } catch (error) {
+        this.logger.error({ err: error }, 'socket-opened callback failed');
+      }
+    }
   }
 
   // --- sockets ---

@@ -1,11 +1,14 @@
+import { once } from 'node:events';
 import { expect } from 'chai';
 import type { TestKernel } from '@switchboard/sdk/testing';
 import {
+  agentSocket,
   boot,
   chat,
   conversation,
   desk,
   presence,
+  presenceOf,
   tick,
   ticksUntil,
   visitor,
@@ -241,6 +244,41 @@ describe('ACD routing scenarios', () => {
       async () => (await assignedTo(waiting.conversationId)) === b!.id,
       'B on coming online',
     );
+  });
+
+  it('takes an agent whose console closed out of routing: the offer they had not accepted goes back to the head of the queue', async () => {
+    const d = await desk(tk, [{}, { online: false }], { mode: 'offer', offerTimeoutMs: 600_000 });
+    const [a, b] = d.agents;
+    const socket = await agentSocket(tk, a!);
+    const first = await chat(tk, d.embedKey);
+    expect((await conversation(tk, first.conversationId)).offeredTo).to.equal(a!.id);
+    await tick(tk); // the second chat arrives a second later
+    const second = await chat(tk, d.embedKey);
+    expect((await conversation(tk, second.conversationId)).state).to.equal('waiting');
+    socket.close();
+    await once(socket, 'close');
+    // The kernel waits 10 s for a reconnect before it treats the agent as gone.
+    await ticksUntil(
+      tk,
+      async () =>
+        (await presenceOf(tk, d, a!)) === 'offline' &&
+        (await conversation(tk, first.conversationId)).offeredTo === null,
+      'the agent to go offline and the offer to come back',
+    );
+    await presence(tk, b!, 'online');
+    await waitFor(
+      async () => (await conversation(tk, first.conversationId)).offeredTo === b!.id,
+      'the older chat to be offered first',
+    );
+    expect((await conversation(tk, second.conversationId)).offeredTo).to.equal(null);
+    // Back at the console: their presence comes back, and so do chats.
+    const again = await agentSocket(tk, a!);
+    await waitFor(async () => (await presenceOf(tk, d, a!)) === 'online', 'online again');
+    await waitFor(
+      async () => (await conversation(tk, second.conversationId)).offeredTo === a!.id,
+      'the next chat to be offered to them',
+    );
+    again.close();
   });
 
   it('offers with an accept timeout, re-routes a lapsed offer and never re-offers it to that agent', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
 import { expect } from 'chai';
+import { WebSocket } from 'ws';
 import {
   createTestKernel,
   type TestKernel,
@@ -176,4 +178,26 @@ export async function ticksUntil(
     await tick(tk, 1000);
   }
   await waitFor(check, what);
+}
+
+/** An agent's console socket: open and past `hello`. Close it to play a closed console tab. */
+export async function agentSocket(tk: TestKernel, agent: Agent): Promise<WebSocket> {
+  const ws = new WebSocket(`${tk.url.replace(/^http/, 'ws')}/api/v1/ws`);
+  await once(ws, 'open');
+  const answered = once(ws, 'message');
+  ws.send(JSON.stringify({ id: 'hello', type: 'hello', data: { token: agent.token } }));
+  const [data] = (await answered) as [Buffer];
+  const frame = JSON.parse(data.toString()) as { type: string };
+  expect(frame.type, `hello: ${data.toString()}`).to.equal('ack');
+  return ws;
+}
+
+/** The agent's presence as the tenant's admin reads it. */
+export async function presenceOf(tk: TestKernel, d: Desk, agent: Agent): Promise<string> {
+  const user = await ok(
+    tk.request('GET', `/api/v1/users/${agent.id}`, undefined, d.adminToken),
+    200,
+    'user',
+  );
+  return user.presence as string;
 }
