@@ -30,6 +30,7 @@ import { AcdService } from '../plugins/acd/src/common/acd-service.js';
 import { AgentIndex } from '../plugins/acd/src/server/agent-index.js';
 import { decide } from '../plugins/acd/src/server/decide.js';
 import { MAX_BATCH } from '../plugins/acd/src/server/router.js';
+import { sqliteFloor } from './support/acd-floor.js';
 import { environment, goal, printGoals, printTable, round, writeResults } from './lib.js';
 
 const pluginDir = fileURLToPath(new URL('../plugins/acd', import.meta.url));
@@ -255,6 +256,8 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
   const tk = await createTestKernel({ plugins: [pluginDir], database: kind, config: { database } });
   const rounds: AcdRound[] = [];
   const ceiling: { decisionsPerSecond: number; seconds: number }[] = [];
+  /** sqlite only: the same statements on the bare driver (see support/acd-floor.ts). */
+  const floor: { decisionsPerSecond: number; seconds: number }[] = [];
   let steady:
     (Latency & { offered: number; committed: number; decisionsPerSecond: number }) | null = null;
   const watch = commitWatch(tk);
@@ -295,6 +298,26 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
       }
       await Promise.all(inFlight);
       const kSeconds = (performance.now() - kStart) / 1000;
+
+      if (kind === 'sqlite') {
+        const bareFixture = await fixture(tk, o, `f${r}`);
+        const bareIds = (await conversations.queue(bareFixture.tenantId, { limit: 10_000 }))
+          .slice(0, expected)
+          .map((c) => c.id);
+        const bareAgents = Array.from({ length: o.agents }, (_, i) => `usr_bf${r}_${pad(i)}`);
+        const bare = await sqliteFloor(
+          tk.knex,
+          bareFixture.tenantId,
+          bareIds,
+          bareAgents,
+          MAX_BATCH,
+        );
+        if (r > 0)
+          floor.push({
+            decisionsPerSecond: bare.decisionsPerSecond,
+            seconds: round(bare.seconds, 3),
+          });
+      }
 
       const { tenantId } = await fixture(tk, o, r);
       acd.resetMetrics();
@@ -351,6 +374,8 @@ async function runOn(kind: 'sqlite' | 'postgres', o: Options) {
     median: medianOf(rounds),
     ceiling,
     ceilingMedian: medianOf(ceiling),
+    floor,
+    floorMedian: floor.length > 0 ? medianOf(floor) : null,
     steady,
   };
 }
@@ -465,6 +490,7 @@ async function main() {
       'durable/s',
       'in-memory/s',
       'kernel assignMany alone/s',
+      'bare sqlite floor/s',
       'decision p50 ms',
       'decision p99 ms',
       'routable→durable p50 ms',
@@ -479,6 +505,7 @@ async function main() {
         x.decisionsPerSecond,
         x.inMemoryPerSecond,
         r.ceiling[i]!.decisionsPerSecond,
+        r.floor[i]?.decisionsPerSecond ?? '-',
         x.decision.p50Ms,
         x.decision.p99Ms,
         x.p50Ms,
@@ -486,6 +513,12 @@ async function main() {
       ]),
     ),
   );
+  for (const r of results) {
+    if (!r.floorMedian) continue;
+    console.log(
+      `${r.database}: durable decisions at ${Math.round((r.median.decisionsPerSecond / r.floorMedian.decisionsPerSecond) * 100)} % of the bare sqlite floor (the same statements on node-sqlite3 with nothing around them), medians ${r.median.decisionsPerSecond} / ${r.floorMedian.decisionsPerSecond}/s`,
+    );
+  }
   console.log(
     '(backlog: decision latency runs from the router starting to decide a chat to its durable commit; routable→durable from all 10,000 becoming routable at once, so it includes the queue)',
   );
