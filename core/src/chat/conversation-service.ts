@@ -29,6 +29,7 @@ import { bool, writeJson } from './json-column.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
 import { toMessageSnapshot } from './message-record.js';
 import { rowsOf } from '../storage/sql-text.js';
+import { transactionRunner } from '../storage/sqlite-pipelined-transaction.js';
 import {
   agentsWithLoad,
   moveToAgents,
@@ -431,19 +432,22 @@ export class ConversationService {
       code: 'CONVERSATION_TAKEN',
     }));
     const committed = await this.deps.knex.transaction(async (trx) => {
+      // On sqlite the kernel's statements go straight to the transaction's connection, and
+      // those that do not depend on each other go out together: one wait for the database each.
+      const sql = pg ? trx : await transactionRunner(trx);
       const agents = new Map<string, AgentLoadRow>();
       const load = new Map<string, number>();
-      for (const row of await agentsWithLoad(trx, pg, agentIds)) {
+      // Looked up by primary key only; tenant, state and offer are checked on the rows read.
+      const [agentRows, rows] = await Promise.all([
+        agentsWithLoad(sql, pg, agentIds),
+        sql.raw(this.batchSql.selectConversations(conversationIds.length), conversationIds),
+      ]);
+      for (const row of agentRows) {
         if (row.tenant_id !== tenantId) continue;
         agents.set(row.id, row);
         load.set(row.id, Number(row.load));
       }
-      // Looked up by primary key only; tenant, state and offer are checked on the rows read.
       const free = new Map<string, ConversationRecord>();
-      const rows = await trx.raw(
-        this.batchSql.selectConversations(conversationIds.length),
-        conversationIds,
-      );
       for (const row of rowsOf(rows)) {
         const record = toConversation(row);
         if (record.tenantId === tenantId && record.state === 'waiting' && !record.offeredTo) {
@@ -470,15 +474,18 @@ export class ConversationService {
         accepted.push({ index, conversationId: item.conversationId, agentId: item.agentId });
       });
       if (accepted.length === 0) return [];
-      await moveToAgents(trx, accepted, now);
-      await stampAssigned(trx, [...new Set(accepted.map((a) => a.agentId))], now);
       const done = accepted.map((a) => {
         const name = agents.get(a.agentId)!.name;
         return { ...a, appended: joined(free.get(a.conversationId)!, a.agentId, name, now) };
       });
       const values: Knex.Value[] = [];
       for (const d of done) pushMessageRow(values, d.appended.message);
-      for (const [sql, bindings] of this.batchSql.inserts(values)) await trx.raw(sql, bindings);
+      // Different rows each: the order they run in does not matter.
+      await Promise.all([
+        moveToAgents(sql, accepted, now),
+        stampAssigned(sql, [...new Set(accepted.map((a) => a.agentId))], now),
+        ...this.batchSql.inserts(values).map(([text, bindings]) => sql.raw(text, bindings)),
+      ]);
       if (options.inTransaction) {
         await options.inTransaction(
           trx,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SqlRunner } from '../storage/sqlite-pipelined-transaction.js';
 import { cachedText as cached, list, rowsOf } from '../storage/sql-text.js';
 
 /**
@@ -12,7 +13,7 @@ import { cachedText as cached, list, rowsOf } from '../storage/sql-text.js';
  * Each batch is a handful of statements whatever its size: node-sqlite3 pays tens of
  * microseconds per statement round trip, while one more row in a multi-row statement costs a few.
  */
-type Db = Knex | Knex.Transaction;
+type Db = SqlRunner;
 
 /** An agent of the batch as the guard needs them: their row, and open chats plus offers. */
 export interface AgentLoadRow {

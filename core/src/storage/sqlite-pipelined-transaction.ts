@@ -83,6 +83,25 @@ export async function pipelinedSqliteTransaction<T>(
   }
 }
 
+/**
+ * Plain SQL straight on the sqlite connection a knex transaction holds (`trx`), past knex's
+ * per-query work (binding rewrite, runner, events). Statements sent together without awaiting
+ * each other run in any order, all inside the transaction: for independent reads, or writes to
+ * different rows. A caller that throws rolls back through knex as usual; whatever it had sent
+ * runs before the ROLLBACK, which undoes it.
+ */
+export async function transactionRunner(trx: Knex.Transaction): Promise<SqlRunner> {
+  const connection = (await (
+    trx.client as unknown as ConnectionLender
+  ).acquireConnection()) as SqliteConnection;
+  return {
+    raw: (text, bindings) =>
+      new Promise<unknown>((resolve, reject) =>
+        connection.all(text, bindings, (error, rows) => (error ? reject(error) : resolve(rows))),
+      ),
+  };
+}
+
 function exec(connection: SqliteConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) =>
     connection.run(sql, (error) => (error ? reject(error) : resolve())),
