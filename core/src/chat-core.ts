@@ -9,10 +9,12 @@ import type {
   EventBus,
   Logger,
   RealtimeService,
+  SitesService,
   UserPrincipal,
 } from '@switchboard/sdk';
 import { conversationsServiceFor, realtimeServiceFor } from './chat/plugin-services.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
+import { sitesServiceFor } from './accounts/plugin-sites.js';
 import type { Operation } from './api/operation.js';
 import { OperationRegistry } from './api/operation-registry.js';
 import { operationRouter } from './api/operation-router.js';
@@ -60,7 +62,11 @@ export class ChatCore {
   readonly audit: AuditLog;
   private chatServices: Chat | null = null;
   /** What plugins resolve through `ChatTokens` (bound by the kernel). */
-  services: { conversations: ConversationsService; realtime: RealtimeService } | null = null;
+  services: {
+    conversations: ConversationsService;
+    realtime: RealtimeService;
+    sites: SitesService;
+  } | null = null;
   private readonly graceTimers = new Set<Disposable>();
   private accountsArea: Accounts | null = null;
   private readonly stoppers: (() => Promise<void> | void)[] = [];
@@ -121,6 +127,7 @@ export class ChatCore {
         log: chat.log,
       }),
       realtime: realtimeServiceFor(this.deps.events),
+      sites: sitesServiceFor(accounts.sites),
     };
     ops.push(...chat.operations);
     this.onStop(chat.start());

@@ -156,6 +156,7 @@ export class Kernel {
     this.resolvers.push(...chat.resolvers);
     this.container.bind(ChatTokens.Conversations).toConstantValue(chat.services!.conversations);
     this.container.bind(ChatTokens.Realtime).toConstantValue(chat.services!.realtime);
+    this.container.bind(ChatTokens.Sites).toConstantValue(chat.services!.sites);
     await this.host.startAll(await this.host.loadDisabled());
     const app = createHttpApp({
       logger: this.logger,

@@ -83,6 +83,55 @@ export interface ConversationSnapshot {
   readonly endedAt: number | null;
 }
 
+/** A field the widget asks for before a chat starts. @public */
+export interface PrechatField {
+  /** Key the answer is stored under (`prechat.<name>`). */
+  readonly name: string;
+  readonly label: string;
+  readonly type: 'text' | 'email' | 'tel' | 'select' | 'textarea';
+  readonly required?: boolean;
+  /** Choices of a `select` (only there). */
+  readonly options?: readonly string[];
+}
+
+/** How a chat window looks and what it asks. Every key is optional. @public */
+export interface WindowLook {
+  /** Header title (default: the site name). */
+  readonly title?: string;
+  /** Accent colour, `#rrggbb`. */
+  readonly colour?: string;
+  /** First line shown to the visitor. */
+  readonly greeting?: string;
+  /** Logo, `https://` only. */
+  readonly logoUrl?: string;
+  readonly position?: 'bottom-right' | 'bottom-left';
+  readonly prechatFields?: readonly PrechatField[];
+  /** Shown when nobody is online. */
+  readonly offlineMessage?: string;
+}
+
+/** A site's branding: the default window plus named variants (e.g. `sales`, `support`). @public */
+export interface SiteBranding extends WindowLook {
+  /** Named branded windows; each overrides the default look key by key. */
+  readonly chatWindows?: Readonly<Record<string, WindowLook>>;
+}
+
+/**
+ * A site (one web property of a tenant) as plugins see it: read-only, and without its embed key,
+ * which only the site's admins hand out. @public
+ */
+export interface SiteSnapshot {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  /** Host names the widget runs on. */
+  readonly domains: readonly string[];
+  /** Origins visitors' browsers may call the API from. */
+  readonly allowedOrigins: readonly string[];
+  readonly branding: SiteBranding;
+  readonly createdAt: number;
+}
+
 /** A console user as other users see them (never the password hash). @public */
 export interface UserSnapshot {
   readonly id: string;

@@ -3,6 +3,7 @@ import type {
   ConversationSnapshot,
   MessageSnapshot,
   RoutingCandidate,
+  SiteSnapshot,
   UserSnapshot,
   Visibility,
 } from './domain.js';
@@ -182,8 +183,20 @@ export interface RealtimeService {
   toUser(tenantId: string, userId: string, event: PluginEvent): Promise<void>;
 }
 
+/**
+ * A tenant's sites, read-only (`ChatTokens.Sites`). Like the other services it does not check
+ * who is asking: take the tenant id from an authenticated caller or your own rows. @public
+ */
+export interface SitesService {
+  /** The tenant's sites, oldest first. */
+  list(tenantId: string): Promise<SiteSnapshot[]>;
+  /** The site when it belongs to the tenant, else null (another tenant's site is unknown). */
+  get(tenantId: string, siteId: string): Promise<SiteSnapshot | null>;
+}
+
 /** Tokens of the chat core's services for plugins. @public */
 export const ChatTokens = {
   Conversations: createToken<ConversationsService>('core', 'conversations'),
   Realtime: createToken<RealtimeService>('core', 'realtime'),
+  Sites: createToken<SitesService>('core', 'sites'),
 } as const;

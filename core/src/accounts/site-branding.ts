@@ -1,37 +1,14 @@
-import { InputError } from '@switchboard/sdk';
+import {
+  InputError,
+  type PrechatField,
+  type SiteBranding,
+  type WindowLook,
+} from '@switchboard/sdk';
 
-/** A field the widget asks for before a chat starts. */
-export interface PrechatField {
-  /** Key the answer is stored under (`prechat.<name>`). */
-  readonly name: string;
-  readonly label: string;
-  readonly type: 'text' | 'email' | 'tel' | 'select' | 'textarea';
-  readonly required?: boolean;
-  /** Choices of a `select` (only there). */
-  readonly options?: readonly string[];
-}
-
-/** How a chat window looks and what it asks. Every key is optional. */
-export interface WindowLook {
-  /** Header title (default: the site name). */
-  readonly title?: string;
-  /** Accent colour, `#rrggbb`. */
-  readonly colour?: string;
-  /** First line shown to the visitor. */
-  readonly greeting?: string;
-  /** Logo, `https://` only. */
-  readonly logoUrl?: string;
-  readonly position?: 'bottom-right' | 'bottom-left';
-  readonly prechatFields?: readonly PrechatField[];
-  /** Shown when nobody is online. */
-  readonly offlineMessage?: string;
-}
-
+// The types are the sdk's, so plugins (`ChatTokens.Sites`) and the core read the same shape.
+export type { PrechatField, WindowLook };
 /** A site's branding: the default window plus named variants (e.g. `sales`, `support`). */
-export interface Branding extends WindowLook {
-  /** Named branded windows; each overrides the default look key by key. */
-  readonly chatWindows?: Readonly<Record<string, WindowLook>>;
-}
+export type Branding = SiteBranding;
 
 const prechatFieldSchema = {
   type: 'object',

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ChatTokens, type SitesService } from '@switchboard/sdk';
 import { createTestKernel, type TestKernel } from '@switchboard/sdk/testing';
 import {
   accountsTestConfig,
@@ -160,6 +161,32 @@ describe('Sites', () => {
       agent.token,
     );
     expect(rotate.status).to.equal(403);
+  });
+
+  it('are read by plugins through ChatTokens.Sites: per tenant, with branding, without the embed key', async () => {
+    const container = (tk.kernel as { container: { get<T>(token: symbol): T } }).container;
+    const sites = container.get<SitesService>(ChatTokens.Sites as symbol);
+    const created = await tk.request(
+      'POST',
+      '/api/v1/sites',
+      { name: 'Plugin view', domains: ['shop.acme.test'], branding: BRANDING },
+      acme.admin.token,
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const site = await sites.get(acme.tenantId, created.body.id);
+    expect(site).to.deep.include({
+      id: created.body.id,
+      tenantId: acme.tenantId,
+      name: 'Plugin view',
+      domains: ['shop.acme.test'],
+    });
+    expect(site!.branding.chatWindows).to.have.keys('sales');
+    expect(site).to.not.have.property('embedKey');
+    expect(JSON.stringify(await sites.list(acme.tenantId))).to.not.include(created.body.embedKey);
+    expect((await sites.list(acme.tenantId)).map((x) => x.id)).to.include(created.body.id);
+    // Another tenant's site is unknown, exactly like a missing one.
+    expect(await sites.get(globex.tenantId, created.body.id)).to.equal(null);
+    expect((await sites.list(globex.tenantId)).map((x) => x.id)).to.deep.equal([globex.siteId]);
   });
 
   it("answer another tenant's site exactly like a missing one", async () => {

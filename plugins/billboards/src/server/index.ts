@@ -1,4 +1,4 @@
-import { definePlugin } from '@switchboard/sdk';
+import { ChatTokens, definePlugin } from '@switchboard/sdk';
 import type { BillboardsSettings } from '../common/types.js';
 import { BillboardStore } from './billboard-store.js';
 import { EventStore } from './event-store.js';
@@ -15,7 +15,7 @@ export const billboardsPlugin = definePlugin<BillboardsSettings>({
       store: new BillboardStore(ctx.db, ctx.clock),
       images: new ImageStore(ctx.db, ctx.clock),
       events: new EventStore(ctx.db, ctx.clock),
-      sites: new SiteDirectory(ctx.db),
+      sites: new SiteDirectory(ctx.use(ChatTokens.Sites)),
     };
     registerManageRoutes(ctx, services);
     registerVisitorRoutes(ctx, services);

@@ -1,4 +1,4 @@
-import type { PluginDatabase } from '@switchboard/sdk';
+import type { SiteSnapshot, SitesService } from '@switchboard/sdk';
 
 /** A site of the tenant with the names of its branded chat windows. */
 export interface SiteInfo {
@@ -7,47 +7,29 @@ export interface SiteInfo {
   readonly windows: readonly string[];
 }
 
-interface SiteRow {
-  id: string;
-  name: string;
-  branding: string | null;
-}
-
 /**
- * Reads the tenant's sites. The sdk offers no sites service yet, so this reads the core's
- * `core_sites` table (read-only, always scoped by tenant); it is the plugin's only coupling to
- * the core schema and goes once the sdk exposes sites.
+ * The tenant's sites as billboards targets them: each with its branded chat windows, read
+ * through the core's `ChatTokens.Sites` (scoped by tenant: another tenant's site is unknown).
  */
 export class SiteDirectory {
-  constructor(private readonly db: PluginDatabase) {}
+  constructor(private readonly sites: SitesService) {}
 
   async list(tenantId: string): Promise<SiteInfo[]> {
-    const rows = (await this.db
-      .knex('core_sites')
-      .select('id', 'name', 'branding')
-      .where({ tenant_id: tenantId })
-      .orderBy('name')) as SiteRow[];
-    return rows.map(toSite);
+    const sites = (await this.sites.list(tenantId)).map(toSite);
+    return sites.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
-  /** The site when it belongs to the tenant, else null (another tenant's site is unknown here). */
+  /** The site when it belongs to the tenant, else null. */
   async get(tenantId: string, siteId: string): Promise<SiteInfo | null> {
-    const row = (await this.db
-      .knex('core_sites')
-      .select('id', 'name', 'branding')
-      .where({ tenant_id: tenantId, id: siteId })
-      .first()) as SiteRow | undefined;
-    return row ? toSite(row) : null;
+    const site = await this.sites.get(tenantId, siteId);
+    return site ? toSite(site) : null;
   }
 }
 
-function toSite(row: SiteRow): SiteInfo {
-  let windows: string[] = [];
-  try {
-    const branding = JSON.parse(row.branding ?? '{}') as { chatWindows?: Record<string, unknown> };
-    windows = Object.keys(branding.chatWindows ?? {}).sort();
-  } catch {
-    windows = [];
-  }
-  return { id: row.id, name: row.name, windows };
+function toSite(site: SiteSnapshot): SiteInfo {
+  return {
+    id: site.id,
+    name: site.name,
+    windows: Object.keys(site.branding.chatWindows ?? {}).sort(),
+  };
 }
