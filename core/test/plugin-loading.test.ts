@@ -110,6 +110,14 @@ describe('Loading plugins', () => {
     });
   });
 
+  it('refuses a personal-data table tied to both a visitor and a conversation', async () => {
+    const error = await refusal([fixture('invalid-personal-data')]);
+    expectProblem(error, 'invalid-personal-data', {
+      says: ['/switchboard/contributes/personalData/0', 'must match exactly one schema in oneOf'],
+      fix: 'exactly one of "visitorColumn" (its rows are about a visitor) or "conversationColumn"',
+    });
+  });
+
   it('refuses a plugin whose entry file was never built', async () => {
     const error = await refusal([fixture('invalid-missing-entry')]);
     expectProblem(error, 'invalid-missing-entry', {

@@ -56,8 +56,17 @@ export interface PersonalDataDeclaration {
    * plugin can therefore only declare its own tables.
    */
   readonly table: string;
-  /** Column holding the visitor id (`core_visitors.id`) a row belongs to. */
-  readonly visitorColumn: string;
+  /**
+   * Column holding the visitor id (`core_visitors.id`) a row belongs to. Give this or
+   * `conversationColumn`, not both.
+   */
+  readonly visitorColumn?: string;
+  /**
+   * Column holding the id of the conversation (`core_conversations.id`) a row belongs to: the row
+   * is exported and erased with that conversation's visitor, and goes when retention removes the
+   * conversation. For data about a chat rather than about a person (notes, threads about it).
+   */
+  readonly conversationColumn?: string;
   /** Column holding the tenant id; when set, every query is also scoped by it. */
   readonly tenantColumn?: string;
   /**

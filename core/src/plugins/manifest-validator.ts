@@ -28,6 +28,14 @@ const FIXES: Record<string, string> = {
   '/engines/switchboard': 'add "engines": { "switchboard": "^1.0.0" } to package.json.',
 };
 
+/** Fixes for problems at any index of an array, by the path's shape. */
+const PATTERN_FIXES: readonly [RegExp, string][] = [
+  [
+    /^\/switchboard\/contributes\/personalData\/\d+$/,
+    'give the entry exactly one of "visitorColumn" (its rows are about a visitor) or "conversationColumn" (about one of their chats).',
+  ],
+];
+
 /** Checks one plugin package against the schema, the kernel version and its own files. */
 export function validatePluginPackage(
   source: PluginSource,
@@ -45,6 +53,7 @@ export function validatePluginPackage(
     const where = p.path === '/' ? 'package.json' : `package.json ${p.path}`;
     const fix =
       FIXES[p.path] ??
+      PATTERN_FIXES.find(([pattern]) => pattern.test(p.path))?.[1] ??
       (p.message.includes('"id"')
         ? 'add "switchboard": { "id": "my-plugin", "displayName": "My plugin" } to package.json.'
         : `correct ${where} as described (schema: @switchboard/sdk/manifest.schema.json).`);

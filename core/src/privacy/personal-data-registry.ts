@@ -213,6 +213,7 @@ async function checkDeclaration(
   const missing = (
     [
       ['visitorColumn', declaration.visitorColumn],
+      ['conversationColumn', declaration.conversationColumn],
       ['tenantColumn', declaration.tenantColumn],
       ['createdAtColumn', declaration.createdAtColumn],
     ] as const
@@ -231,8 +232,10 @@ async function checkDeclaration(
     table: {
       owner: pluginId,
       table,
-      link: 'visitor',
-      linkColumn: declaration.visitorColumn,
+      // The manifest schema lets exactly one of the two through.
+      ...(declaration.conversationColumn !== undefined
+        ? { link: 'conversation' as const, linkColumn: declaration.conversationColumn }
+        : { link: 'visitor' as const, linkColumn: declaration.visitorColumn! }),
       tenantColumn: declaration.tenantColumn ?? null,
       createdAtColumn: declaration.createdAtColumn ?? null,
       secretColumns: [],

@@ -606,6 +606,72 @@ describe('whisper plugin: whispers, threads, monitoring, barge-in and audit', fu
     });
   });
 
+  describe('personal data', () => {
+    it('exports a visitor’s chat threads with their data, and erases them with the visitor only', async () => {
+      const other = await activeChat(tk, desk, desk.agents[1]!);
+      const thread = (
+        await ok(
+          tk,
+          201,
+          'POST',
+          `${BASE}/conversations/${other.conversationId}/threads`,
+          { withUserId: desk.supervisor.id },
+          desk.agents[1]!.token,
+        )
+      ).thread;
+      for (const body of ['Is this the customer Ada Lovelace?', 'Yes, account 42']) {
+        await ok(
+          tk,
+          201,
+          'POST',
+          `${BASE}/threads/${thread.id}/messages`,
+          { body },
+          desk.supervisor.token,
+        );
+      }
+      const exported = await ok(
+        tk,
+        200,
+        'GET',
+        `/api/v1/visitors/${other.visitorId}/export`,
+        undefined,
+        desk.admin.token,
+      );
+      const rows = (table: string) =>
+        exported.tables.find((t: { table: string }) => t.table === table)?.rows ?? [];
+      expect(rows('whisper_threads').map((r: { id: string }) => r.id)).to.deep.equal([thread.id]);
+      expect(rows('whisper_thread_messages').map((r: { body: string }) => r.body)).to.deep.equal([
+        'Is this the customer Ada Lovelace?',
+        'Yes, account 42',
+      ]);
+
+      const erased = await ok(
+        tk,
+        200,
+        'DELETE',
+        `/api/v1/visitors/${other.visitorId}`,
+        undefined,
+        desk.admin.token,
+      );
+      expect(erased.tables).to.include({ whisper_threads: 1, whisper_thread_messages: 2 });
+      const left = await tk
+        .knex('whisper_thread_messages')
+        .where({ thread_id: thread.id })
+        .count({ n: '*' });
+      expect(Number(left[0]!.n)).to.equal(0);
+      // The first chat's thread is someone else's data: untouched.
+      const kept = await ok(
+        tk,
+        200,
+        'GET',
+        `${BASE}/threads?conversationId=${chat.conversationId}`,
+        undefined,
+        desk.supervisor.token,
+      );
+      expect(kept.threads).to.have.length(1);
+    });
+  });
+
   describe('disabling the plugin live', () => {
     it('removes its routes, UI contributions and permissions at once, and brings them back', async () => {
       await ok(tk, 200, 'PUT', '/api/v1/plugins/whisper/state', { enabled: false });

@@ -134,6 +134,7 @@ export class ThreadStore {
       const row = {
         tenant_id: tenantId,
         thread_id: thread.id,
+        conversation_id: thread.conversationId,
         author_user_id: author.userId,
         author_name: author.name,
         body,
