@@ -29,7 +29,7 @@ import { bool, writeJson } from './json-column.js';
 import type { Appended, MessageLog, NewMessage } from './message-log.js';
 import { toMessageSnapshot } from './message-record.js';
 import { rowsOf } from '../storage/sql-text.js';
-import { transactionRunner } from '../storage/sqlite-pipelined-transaction.js';
+import { sendTogether, transactionRunner } from '../storage/sqlite-pipelined-transaction.js';
 import {
   agentsWithLoad,
   moveToAgents,
@@ -438,10 +438,10 @@ export class ConversationService {
       const agents = new Map<string, AgentLoadRow>();
       const load = new Map<string, number>();
       // Looked up by primary key only; tenant, state and offer are checked on the rows read.
-      const [agentRows, rows] = await Promise.all([
-        agentsWithLoad(sql, pg, agentIds),
-        sql.raw(this.batchSql.selectConversations(conversationIds.length), conversationIds),
-      ]);
+      const [agentRows, rows] = (await sendTogether(!pg, [
+        () => agentsWithLoad(sql, pg, agentIds),
+        () => sql.raw(this.batchSql.selectConversations(conversationIds.length), conversationIds),
+      ])) as [AgentLoadRow[], unknown];
       for (const row of agentRows) {
         if (row.tenant_id !== tenantId) continue;
         agents.set(row.id, row);
@@ -481,10 +481,14 @@ export class ConversationService {
       const values: Knex.Value[] = [];
       for (const d of done) pushMessageRow(values, d.appended.message);
       // Different rows each: the order they run in does not matter.
-      await Promise.all([
-        moveToAgents(sql, accepted, now),
-        stampAssigned(sql, [...new Set(accepted.map((a) => a.agentId))], now),
-        ...this.batchSql.inserts(values).map(([text, bindings]) => sql.raw(text, bindings)),
+      await sendTogether(!pg, [
+        () => moveToAgents(sql, accepted, now),
+        () => stampAssigned(sql, [...new Set(accepted.map((a) => a.agentId))], now),
+        ...this.batchSql.inserts(values).map(
+          ([text, bindings]) =>
+            () =>
+              sql.raw(text, bindings),
+        ),
       ]);
       if (options.inTransaction) {
         await options.inTransaction(

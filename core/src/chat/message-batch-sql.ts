@@ -67,6 +67,14 @@ export class MessageBatchSql {
   constructor(private readonly dialect: Dialect) {}
 
   /**
+   * Whether independent statements of a batch go out together (see `sendTogether`): on sqlite's
+   * one connection they cost one wait; node-postgres wants one query at a time per client.
+   */
+  get sendsTogether(): boolean {
+    return this.dialect === 'sqlite';
+  }
+
+  /**
    * Conversations by id, locked on PostgreSQL (sqlite has one writer) in id order, so two
    * batches locking overlapping sets cannot deadlock.
    */

@@ -10,7 +10,7 @@ import { colourOf, toConversation, type ConversationRecord } from './conversatio
 import type { StoredMessage } from './egress.js';
 import { newId } from './ids.js';
 import { rowsOf } from '../storage/sql-text.js';
-import type { SqlRunner } from '../storage/sqlite-pipelined-transaction.js';
+import { sendTogether, type SqlRunner } from '../storage/sqlite-pipelined-transaction.js';
 import { MessageBatchSql, pushMessageRow } from './message-batch-sql.js';
 import { toMessage } from './message-record.js';
 
@@ -77,11 +77,12 @@ export class MessageLog {
   ): Promise<(Appended | Error)[]> {
     const ids = [...new Set(messages.map((m) => m.conversationId))];
     // Both reads are sent at once: one wait for the database instead of two. On PostgreSQL the
-    // connection runs them in order, so the idempotency lookup still follows the row locks.
-    const [result, existing] = await settleBoth(
-      trx.raw(this.sql.selectConversations(ids.length), ids),
-      this.findExisting(trx, messages),
-    );
+    // connection runs them in order (two at once is as far as node-postgres queues without a
+    // deprecation notice), so the idempotency lookup still follows the row locks.
+    const [result, existing] = (await sendTogether(true, [
+      () => trx.raw(this.sql.selectConversations(ids.length), ids),
+      () => this.findExisting(trx, messages),
+    ])) as [unknown, Map<string, StoredMessage>];
     const rows = rowsOf(result);
     const conversations = new Map(rows.map((r) => [r.id as string, toConversation(r)]));
 
@@ -166,20 +167,23 @@ export class MessageLog {
       if (key) seen.set(key, appended);
       outcomes.push(appended);
     }
-    // The inserts and the counters do not depend on each other: sent together, they cost one wait.
-    const writes: PromiseLike<unknown>[] = this.sql
-      .inserts(values)
-      .map(([sql, bindings]) => trx.raw(sql, bindings));
+    // The inserts and the counters do not depend on each other: on sqlite they go out together
+    // and cost one wait.
+    const writes: (() => PromiseLike<unknown>)[] = this.sql.inserts(values).map(
+      ([sql, bindings]) =>
+        () =>
+          trx.raw(sql, bindings),
+    );
     if (touched.size > 0) {
       const bindings: Knex.Value[] = [];
       for (const c of touched.values()) {
         bindings.push(c.id, c.lastSeq, c.lastVisitorSeq, c.lastAuthor);
       }
       bindings.push(now);
-      writes.push(trx.raw(this.sql.updateCounters(touched.size), bindings));
+      writes.push(() => trx.raw(this.sql.updateCounters(touched.size), bindings));
     }
-    if (woken.length > 0) writes.push(trx.raw(this.sql.wake(woken.length), woken));
-    await settleAll(writes);
+    if (woken.length > 0) writes.push(() => trx.raw(this.sql.wake(woken.length), woken));
+    await sendTogether(this.sql.sendsTogether, writes);
     return outcomes;
   }
 
@@ -238,19 +242,4 @@ function checkGuard(m: NewMessage, c: ConversationRecord): Error | null {
     );
   }
   return null;
-}
-
-/**
- * Waits for every statement sent together to finish, then fails with the first error: the
- * transaction rolls back only once none of its statements is still running.
- */
-async function settleAll(statements: readonly PromiseLike<unknown>[]): Promise<unknown[]> {
-  const settled = await Promise.allSettled(statements);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
-}
-
-async function settleBoth<A, B>(a: PromiseLike<A>, b: PromiseLike<B>): Promise<[A, B]> {
-  return (await settleAll([a, b])) as [A, B];
 }

@@ -102,6 +102,29 @@ export async function transactionRunner(trx: Knex.Transaction): Promise<SqlRunne
   };
 }
 
+/**
+ * Runs statements that do not depend on each other: all sent at once when `together` (sqlite:
+ * one wait for the database), else one after the other (node-postgres deprecates queueing a
+ * query on a client while others run). Resolves with their results in order. It settles only
+ * once every statement has finished, even when one fails: a ROLLBACK sent after it can then never
+ * overtake a statement still queued (node-sqlite3 runs a connection's statements in any order
+ * outside `serialize()`), which would let that statement commit on its own.
+ */
+export async function sendTogether(
+  together: boolean,
+  work: readonly (() => PromiseLike<unknown>)[],
+): Promise<unknown[]> {
+  if (!together) {
+    const results: unknown[] = [];
+    for (const send of work) results.push(await send());
+    return results;
+  }
+  const settled = await Promise.allSettled(work.map((send) => send()));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+}
+
 function exec(connection: SqliteConnection, sql: string): Promise<void> {
   return new Promise((resolve, reject) =>
     connection.run(sql, (error) => (error ? reject(error) : resolve())),

@@ -3,7 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../src/logger.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { rowsOf } from '../../src/storage/sql-text.js';
-import { pipelinedSqliteTransaction } from '../../src/storage/sqlite-pipelined-transaction.js';
+import {
+  pipelinedSqliteTransaction,
+  sendTogether,
+  transactionRunner,
+} from '../../src/storage/sqlite-pipelined-transaction.js';
 
 /**
  * The message writer's sqlite transaction (BEGIN sent together with the first reads): it commits
@@ -107,5 +111,54 @@ describe('pipelinedSqliteTransaction', () => {
     expect((await caught(attempt)).message).to.match(/within a transaction/);
     await db.knex.raw('ROLLBACK');
     expect(await keys()).to.deep.equal(['seed']);
+  });
+
+  describe('statements sent together in a knex transaction (transactionRunner, sendTogether)', () => {
+    it('commits writes sent together, and answers their results in order', async () => {
+      const results = await db.knex.transaction(async (trx) => {
+        const sql = await transactionRunner(trx);
+        return sendTogether(true, [
+          () => sql.raw('insert into t (k, n) values (?, ?)', ['a', 1]),
+          () => sql.raw('select n from t where k = ?', ['seed']),
+          () => sql.raw('insert into t (k, n) values (?, ?)', ['b', 2]),
+        ]);
+      });
+      expect(results[1]).to.deep.equal([{ n: 1 }]);
+      expect(await keys()).to.deep.equal(['a', 'b', 'seed']);
+    });
+
+    it('lets no write sent together outlive the rollback when one of them fails', async () => {
+      // One insert fails at once on a taken key while slow ones (each counts 100,000 generated
+      // rows first) are still queued. Were the rollback sent as soon as that one failed, the
+      // driver could run it before them, and they would then commit on their own.
+      const slow = (k: string) =>
+        'insert into t (k, n) with recursive c(x) as (select 1 union all select x + 1 from c ' +
+        `where x < 100000) select '${k}', count(*) from c`;
+      for (let round = 0; round < 5; round++) {
+        const failing = db.knex.transaction(async (trx) => {
+          const sql = await transactionRunner(trx);
+          await sendTogether(true, [
+            () => sql.raw('insert into t (k, n) values (?, ?)', ['seed', 2]),
+            ...Array.from({ length: 6 }, (_, i) => () => sql.raw(slow(`r${round}-${i}`), [])),
+          ]);
+        });
+        expect((await caught(failing)).message).to.match(/UNIQUE/);
+      }
+      expect(await keys()).to.deep.equal(['seed']);
+    });
+
+    it('sends one after the other when not together, stopping at the first failure', async () => {
+      const sent: string[] = [];
+      const failing = sendTogether(false, [
+        async () => void sent.push('a'),
+        async () => {
+          sent.push('b');
+          throw new Error('b failed');
+        },
+        async () => void sent.push('c'),
+      ]);
+      expect((await caught(failing)).message).to.equal('b failed');
+      expect(sent).to.deep.equal(['a', 'b']);
+    });
   });
 });
