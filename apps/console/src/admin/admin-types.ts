@@ -1,4 +1,5 @@
 /** Shapes of the admin REST answers the views read (see docs/api.md and docs/protocol.md). */
+import type { SiteBranding } from '@switchboard/sdk';
 
 /** `GET /api/v1/plugins` item. */
 export interface PluginInfo {
@@ -23,29 +24,8 @@ export interface PluginSettings {
   readonly value: Record<string, unknown>;
 }
 
-/** A pre-chat field of a chat window (core/src/accounts/site-branding.ts). */
-export interface PrechatField {
-  readonly name: string;
-  readonly label: string;
-  readonly type: 'text' | 'email' | 'tel' | 'select' | 'textarea';
-  readonly required?: boolean;
-  readonly options?: readonly string[];
-}
-
-/** How a chat window looks (core/src/accounts/site-branding.ts `WindowLook`). */
-export interface WindowLook {
-  readonly title?: string;
-  readonly colour?: string;
-  readonly greeting?: string;
-  readonly logoUrl?: string;
-  readonly position?: 'bottom-right' | 'bottom-left';
-  readonly prechatFields?: readonly PrechatField[];
-  readonly offlineMessage?: string;
-}
-
-export interface Branding extends WindowLook {
-  readonly chatWindows?: Readonly<Record<string, WindowLook>>;
-}
+// The branding shapes are the sdk's, as the server checks them (core/src/accounts/site-branding.ts).
+export type { PrechatField, WindowLook, SiteBranding as Branding } from '@switchboard/sdk';
 
 /** `sites.*` answers. */
 export interface SiteRecord {
@@ -55,7 +35,7 @@ export interface SiteRecord {
   readonly domains: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly embedKey: string;
-  readonly branding: Branding;
+  readonly branding: SiteBranding;
   readonly createdAt: number;
 }
 
