@@ -119,7 +119,11 @@ export function privacyOperations(services: PrivacyServices): Operation[] {
       }
       if (!view) return missing();
       if (input.format === 'xml') {
-        return new RawResponse(XML_TYPE, transcriptXml(view), transcriptFilename(view, 'xml'));
+        return new RawResponse(
+          XML_TYPE,
+          await transcriptXml(view),
+          transcriptFilename(view, 'xml'),
+        );
       }
       return view;
     },
@@ -147,7 +151,7 @@ export function privacyOperations(services: PrivacyServices): Operation[] {
       const data = await exporter.export(tenant, input.visitorId, principal);
       if (!data) return missing();
       if (input.format === 'xml') {
-        return new RawResponse(XML_TYPE, visitorExportXml(data), exportFilename(data, 'xml'));
+        return new RawResponse(XML_TYPE, await visitorExportXml(data), exportFilename(data, 'xml'));
       }
       return data;
     },

@@ -1,7 +1,13 @@
-import { create } from 'xmlbuilder2';
+import type { create } from 'xmlbuilder2';
 
 /** A node of an xmlbuilder2 document. */
 export type XMLBuilder = ReturnType<typeof create>;
+
+/**
+ * xmlbuilder2 (about 160 modules) loads on the first XML export, not at start: most servers
+ * never write XML, and every server starts.
+ */
+let builder: Promise<typeof create> | null = null;
 
 /** Content type of every XML answer. */
 export const XML_TYPE = 'application/xml; charset=utf-8';
@@ -11,7 +17,9 @@ export const XML_TYPE = 'application/xml; charset=utf-8';
  * values; characters XML 1.0 cannot carry at all (NUL, most C0 controls, lone surrogates) are
  * replaced with U+FFFD, so whatever a visitor typed the output stays well-formed.
  */
-export function xmlDocument(root: string): XMLBuilder {
+export async function xmlDocument(root: string): Promise<XMLBuilder> {
+  builder ??= import('xmlbuilder2').then((m) => m.create);
+  const create = await builder;
   return create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele(root);
 }
 

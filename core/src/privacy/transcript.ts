@@ -208,8 +208,8 @@ export function transcriptFilename(transcript: Transcript, format: 'json' | 'xml
  * metadata and one `<message>` per message (seq, author, kind, visibility, time, body, file).
  * Times are ISO 8601 in UTC.
  */
-export function transcriptXml(transcript: Transcript): string {
-  const root = xmlDocument('transcript');
+export async function transcriptXml(transcript: Transcript): Promise<string> {
+  const root = await xmlDocument('transcript');
   attrs(root, { view: transcript.view, generatedAt: isoTime(transcript.generatedAt) });
   const messages =
     transcript.view === 'agent' ? agentXml(root, transcript) : visitorXml(root, transcript);

@@ -108,8 +108,8 @@ export function exportFilename(data: VisitorExport, format: 'json' | 'xml'): str
  * An export as XML: `<visitorExport>` with one `<table name owner rows>` per table, one `<row>`
  * per row and one `<field name>` per column (`null="true"` for nulls, `type="json"` for objects).
  */
-export function visitorExportXml(data: VisitorExport): string {
-  const root = xmlDocument('visitorExport');
+export async function visitorExportXml(data: VisitorExport): Promise<string> {
+  const root = await xmlDocument('visitorExport');
   attrs(root, {
     visitorId: data.visitorId,
     tenantId: data.tenantId,
