@@ -10,11 +10,11 @@ import type {
   Logger,
   RealtimeService,
   SitesService,
-  UserPrincipal,
 } from '@switchboard/sdk';
 import { conversationsServiceFor, realtimeServiceFor } from './chat/plugin-services.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import { sitesServiceFor } from './accounts/plugin-sites.js';
+import { PresenceFollower } from './accounts/presence-follower.js';
 import type { Operation } from './api/operation.js';
 import { OperationRegistry } from './api/operation-registry.js';
 import { operationRouter } from './api/operation-router.js';
@@ -150,31 +150,6 @@ export class ChatCore {
     return this.accountsArea;
   }
 
-  private get offlineWhenDisconnected(): boolean {
-    return this.deps.config.chat.offlineWhenDisconnected !== false;
-  }
-
-  /**
-   * A user's last socket on this process has been closed for the grace period: their standing
-   * offers go back to the queue, and they go offline (unless configured not to) so routing sends
-   * them nothing more. A socket may open while the write is under way: then the presence comes
-   * straight back.
-   */
-  private async userGone(principal: UserPrincipal): Promise<void> {
-    const { tenantId, userId } = principal;
-    if (
-      this.offlineWhenDisconnected &&
-      (await this.accounts.users.disconnected(tenantId, userId))
-    ) {
-      // The presence event takes their offers back (see chat/index.ts).
-      if (this.gateway?.hasSocketsOf(principal)) {
-        await this.accounts.users.reconnected(tenantId, userId);
-      }
-      return;
-    }
-    await this.chat.dispatcher.agentGone(tenantId, userId);
-  }
-
   /** Visitors, conversations, messages (after `init`). */
   get chat(): Chat {
     if (!this.chatServices) throw new Error('The chat core is not initialised yet.');
@@ -197,6 +172,13 @@ export class ChatCore {
     // --- realtime (realtime/) ---
     const { config, events, logger, clock } = this.deps;
     const admin = adminTokenResolver(config.adminToken);
+    const presence = new PresenceFollower({
+      users: this.accounts.users,
+      connected: (principal) => this.gateway?.hasSocketsOf(principal) ?? false,
+      offersBack: (tenantId, userId) => this.chat.dispatcher.agentGone(tenantId, userId),
+      enabled: config.chat.offlineWhenDisconnected !== false,
+      logger,
+    });
     this.gateway = createRealtimeGateway({
       server,
       registry: this.registry,
@@ -212,10 +194,7 @@ export class ChatCore {
       // A visitor socket must come from one of its site's allowed origins, like the session.
       checkOrigin: (principal, origin) => this.chat.visitors.originAllowedFor(principal, origin),
       onSocketOpened: (principal) => {
-        if (principal.kind !== 'user' || !this.offlineWhenDisconnected) return;
-        this.accounts.users
-          .reconnected(principal.tenantId, principal.userId)
-          .catch((error: unknown) => logger.error({ err: error }, 'presence restore failed'));
+        if (principal.kind === 'user') void presence.opened(principal);
       },
       onLastSocketClosed: (principal) => {
         if (principal.kind === 'system') return;
@@ -228,7 +207,7 @@ export class ChatCore {
             const gone =
               principal.kind === 'visitor'
                 ? this.chat.visitors.left(principal.tenantId, principal.visitorId)
-                : this.userGone(principal);
+                : presence.gone(principal);
             gone.catch((error: unknown) =>
               logger.error({ err: error }, 'last-socket handling failed'),
             );

@@ -29,7 +29,7 @@ export interface Chat {
   readonly operations: Operation[];
   readonly routers: Router[];
   /** Starts the idle sweep and routing triggers; returns the stopper. */
-  start(): () => void;
+  start(): () => Promise<void>;
 }
 
 export function createChat(
@@ -116,11 +116,11 @@ export function createChat(
       dispatcher
         .sweepLapsedOffers()
         .catch((error: unknown) => logger.error({ err: error }, 'offer sweep failed'));
-      return () => {
+      return async () => {
         sweep.dispose();
         presence.dispose();
         changes.dispose();
-        dispatcher.stop();
+        await dispatcher.stop();
       };
     },
   };

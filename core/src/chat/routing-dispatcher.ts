@@ -22,6 +22,7 @@ export class RoutingDispatcher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly timers = new Set<Disposable>();
+  private stopped = false;
   /** A plugin that runs whole passes itself (the ACD); replaces the hook-by-hook pass. */
   private router: ((tenantId: string) => Promise<void>) | null = null;
 
@@ -52,6 +53,7 @@ export class RoutingDispatcher {
 
   /** Asks for a routing pass over `tenantId`'s queue; passes never overlap per tenant. */
   kick(tenantId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (!this.router && !this.deps.hooks.routing.select.isUsed()) return Promise.resolve();
     const current = this.running.get(tenantId);
     if (current) {
@@ -64,7 +66,7 @@ export class RoutingDispatcher {
           this.again.delete(tenantId);
           const router = this.router;
           await (router ? router(tenantId) : this.pass(tenantId));
-        } while (this.again.has(tenantId));
+        } while (this.again.has(tenantId) && !this.stopped);
       } catch (error) {
         this.deps.logger.error({ err: error, tenantId }, 'routing pass failed');
       } finally {
@@ -152,10 +154,15 @@ export class RoutingDispatcher {
     }
   }
 
-  /** Cancels lapse timers (shutdown). */
-  stop(): void {
+  /**
+   * Shutdown: cancels lapse timers, starts no more passes, and waits for the ones under way, so
+   * none is cut off by the database closing under it.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     for (const timer of this.timers) timer.dispose();
     this.timers.clear();
+    await Promise.allSettled([...this.running.values()]);
   }
 
   /** Online, enabled agents of the tenant who match the target and have room. */
