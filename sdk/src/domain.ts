@@ -124,9 +124,9 @@ export interface SiteSnapshot {
   readonly id: string;
   readonly tenantId: string;
   readonly name: string;
-  /** Host names the widget runs on. */
+  /** Host names the widget runs on (informative; `allowedOrigins` is what is enforced). */
   readonly domains: readonly string[];
-  /** Origins visitors' browsers may call the API from. */
+  /** Origins (`https://shop.example.com`) visitors' browsers may call the API from. */
   readonly allowedOrigins: readonly string[];
   readonly branding: SiteBranding;
   readonly createdAt: number;

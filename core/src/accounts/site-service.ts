@@ -1,23 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { NotFoundError, type Clock } from '@switchboard/sdk';
+import { NotFoundError, type Clock, type SiteSnapshot } from '@switchboard/sdk';
 import { newId } from '../chat/ids.js';
 import { num, readJson, writeJson } from '../chat/json-column.js';
 import { checkBranding, type Branding } from './site-branding.js';
 
-/** A site: one web property of a tenant, with its widget embed key and branding. */
-export interface SiteRecord {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly name: string;
-  /** Host names the widget runs on (informative; `allowedOrigins` is what is enforced). */
-  readonly domains: readonly string[];
-  /** Origins (`https://shop.example.com`) visitors' browsers may call the API from. */
-  readonly allowedOrigins: readonly string[];
+/**
+ * A site: one web property of a tenant, with its widget embed key and branding. Plugins see the
+ * same fields without the key (`SiteSnapshot`, `ChatTokens.Sites`).
+ */
+export interface SiteRecord extends SiteSnapshot {
   /** Public key of the embed snippet; rotating it retires the old one at once. */
   readonly embedKey: string;
-  readonly branding: Branding;
-  readonly createdAt: number;
 }
 
 export interface NewSite {

@@ -47,15 +47,13 @@ export async function pipelinedSqliteTransaction<T>(
     let begun!: Promise<Error | null>;
     let working!: Promise<T>;
     let withBegin = true;
-    const send = (text: string, bindings: readonly Knex.Value[]) =>
-      new Promise<unknown>((resolve, reject) =>
-        connection.all(text, bindings, (error, rows) => (error ? reject(error) : resolve(rows))),
-      );
     const sql: SqlRunner = {
       raw: (text, bindings) =>
         withBegin
-          ? send(text, bindings)
-          : begun.then((failed) => (failed ? Promise.reject(failed) : send(text, bindings))),
+          ? send(connection, text, bindings)
+          : begun.then((failed) =>
+              failed ? Promise.reject(failed) : send(connection, text, bindings),
+            ),
     };
     // Inside serialize(), node-sqlite3 runs the statements in the order they were sent (outside
     // it, in any order): BEGIN first, then what `work` sends before its first await.
@@ -94,12 +92,7 @@ export async function transactionRunner(trx: Knex.Transaction): Promise<SqlRunne
   const connection = (await (
     trx.client as unknown as ConnectionLender
   ).acquireConnection()) as SqliteConnection;
-  return {
-    raw: (text, bindings) =>
-      new Promise<unknown>((resolve, reject) =>
-        connection.all(text, bindings, (error, rows) => (error ? reject(error) : resolve(rows))),
-      ),
-  };
+  return { raw: (text, bindings) => send(connection, text, bindings) };
 }
 
 /**
@@ -123,6 +116,17 @@ export async function sendTogether(
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+}
+
+/** One statement on the connection; answers its rows (none for a write). */
+function send(
+  connection: SqliteConnection,
+  text: string,
+  bindings: readonly Knex.Value[],
+): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    connection.all(text, bindings, (error, rows) => (error ? reject(error) : resolve(rows))),
+  );
 }
 
 function exec(connection: SqliteConnection, sql: string): Promise<void> {

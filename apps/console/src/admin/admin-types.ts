@@ -1,5 +1,5 @@
 /** Shapes of the admin REST answers the views read (see docs/api.md and docs/protocol.md). */
-import type { SiteBranding } from '@switchboard/sdk';
+import type { SiteSnapshot } from '@switchboard/sdk';
 
 /** `GET /api/v1/plugins` item. */
 export interface PluginInfo {
@@ -27,16 +27,9 @@ export interface PluginSettings {
 // The branding shapes are the sdk's, as the server checks them (core/src/accounts/site-branding.ts).
 export type { PrechatField, WindowLook, SiteBranding as Branding } from '@switchboard/sdk';
 
-/** `sites.*` answers. */
-export interface SiteRecord {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly name: string;
-  readonly domains: readonly string[];
-  readonly allowedOrigins: readonly string[];
+/** `sites.*` answers: the site as the sdk describes it, with its embed key. */
+export interface SiteRecord extends SiteSnapshot {
   readonly embedKey: string;
-  readonly branding: SiteBranding;
-  readonly createdAt: number;
 }
 
 /** `departments.*` answers. */
